@@ -1,0 +1,69 @@
+"""What every device driver shares: the client it talks to, models, errors.
+
+Nothing here imports Home Assistant. A driver talks to a bleak-like client
+(``GattClient``) and reports typed state through a callback, so the same code
+runs against a real ``BleakClient`` and against the emulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+NotifyCallback = Callable[[Any, bytearray], None]
+
+
+class GattClient(Protocol):
+    """The part of ``bleak.BleakClient`` a driver uses."""
+
+    @property
+    def is_connected(self) -> bool: ...
+
+    @property
+    def services(self) -> Any: ...
+
+    async def read_gatt_char(self, char_specifier: Any, **kwargs: Any) -> bytearray: ...
+
+    async def write_gatt_char(
+        self, char_specifier: Any, data: bytes | bytearray, response: bool
+    ) -> None: ...
+
+    async def start_notify(
+        self, char_specifier: Any, callback: NotifyCallback, **kwargs: Any
+    ) -> None: ...
+
+
+class DeviceError(Exception):
+    """A device did not behave as its protocol says."""
+
+
+class HandshakeError(DeviceError):
+    """The device refused or garbled the handshake."""
+
+
+class UnsupportedDeviceError(DeviceError):
+    """The connected device is not a model this driver knows."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """A device model as the integration knows it."""
+
+    model_id: str  # stable key stored in the config entry
+    name: str  # shown to the user, e.g. "iGrill V2"
+    manufacturer: str
+    family: str  # driver family, e.g. "igrill"
+    probes: int = 0
+    features: frozenset[str] = field(default_factory=frozenset)
+
+
+def service_uuids_of(client: GattClient) -> set[str]:
+    """Lower-case UUIDs of all services the connected client discovered."""
+    return {str(service.uuid).lower() for service in client.services}
+
+
+def has_characteristic(client: GattClient, uuid: str) -> bool:
+    """Whether any service of the client has this characteristic (by UUID)."""
+    return client.services.get_characteristic(uuid) is not None

@@ -1,0 +1,30 @@
+"""The state a thermometer driver keeps, whatever its family."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+TemperatureUnit = Literal["°C", "°F"]
+
+
+@dataclass(slots=True)
+class HeatingElements:
+    """Heating elements of an electric grill (Weber Pulse), in the device unit."""
+
+    left_actual: int | None = None
+    right_actual: int | None = None
+    left_setpoint: int | None = None
+    right_setpoint: int | None = None
+
+
+@dataclass(slots=True)
+class ThermometerState:
+    """One snapshot of a thermometer; ``None`` means unknown or not present."""
+
+    probes: list[float | None] = field(default_factory=list)  # index 0 = probe 1
+    unit: TemperatureUnit = "°C"
+    battery: int | None = None  # percent
+    propane: int | None = None  # percent
+    elements: HeatingElements | None = None
+    firmware: str | None = None
