@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-
 NotifyCallback = Callable[[Any, bytearray], None]
 
 

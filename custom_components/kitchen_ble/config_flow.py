@@ -1,0 +1,143 @@
+"""Config flow: Bluetooth discovery or a pick from discovered devices.
+
+Before an entry is made the flow connects and completes the device's
+handshake, so an entry always stands for a device that answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import voluptuous as vol
+from bleak.exc import BleakError
+from homeassistant.components.bluetooth import (
+    BluetoothServiceInfoBleak,
+    async_discovered_service_info,
+)
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.const import CONF_ADDRESS
+from homeassistant.core import HomeAssistant
+
+from .connection import ConnectError, async_connect, async_disconnect
+from .const import CONF_MODEL, DOMAIN, SETUP_TIMEOUT_SECONDS
+from .devices import create_driver, identify
+from .devices.base import DeviceError, HandshakeError, ModelInfo, UnsupportedDeviceError
+
+_LOGGER = logging.getLogger(__name__)
+
+
+async def async_check_device(hass: HomeAssistant, address: str, model: ModelInfo) -> ModelInfo:
+    """Connect, run the handshake and let go; return the model the device has.
+
+    Raises ConnectError with a translation key as its reason.
+    """
+    client = await async_connect(hass, address, model.name)
+    driver = create_driver(model, lambda: None)
+    try:
+        async with asyncio.timeout(SETUP_TIMEOUT_SECONDS):
+            await driver.async_start(client)
+    except UnsupportedDeviceError as err:
+        raise ConnectError("not_supported", str(err)) from err
+    except HandshakeError as err:
+        raise ConnectError("handshake_failed", str(err)) from err
+    except (DeviceError, BleakError, TimeoutError, EOFError) as err:
+        raise ConnectError("cannot_connect", str(err)) from err
+    finally:
+        await async_disconnect(client)
+    return driver.model
+
+
+def _title(info: BluetoothServiceInfoBleak, model: ModelInfo) -> str:
+    return f"{model.name} {info.address[-5:].replace(':', '')}"
+
+
+class KitchenBleConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a Kitchen BLE device."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        self._discovery: BluetoothServiceInfoBleak | None = None
+        self._model: ModelInfo | None = None
+        self._candidates: dict[str, tuple[BluetoothServiceInfoBleak, ModelInfo]] = {}
+
+    async def async_step_bluetooth(
+        self, discovery_info: BluetoothServiceInfoBleak
+    ) -> ConfigFlowResult:
+        """A matcher in the manifest found a device."""
+        await self.async_set_unique_id(discovery_info.address)
+        self._abort_if_unique_id_configured()
+        model = identify(discovery_info.name, discovery_info.service_uuids)
+        if model is None:
+            return self.async_abort(reason="not_supported")
+        self._discovery, self._model = discovery_info, model
+        self.context["title_placeholders"] = {"name": _title(discovery_info, model)}
+        return await self.async_step_bluetooth_confirm()
+
+    async def async_step_bluetooth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask before adding the discovered device; retry on errors."""
+        assert self._discovery is not None
+        assert self._model is not None
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            result = await self._async_create(self._discovery, self._model, errors)
+            if result is not None:
+                return result
+        return self.async_show_form(
+            step_id="bluetooth_confirm",
+            description_placeholders={
+                "name": _title(self._discovery, self._model),
+                "model": self._model.name,
+                "address": self._discovery.address,
+            },
+            errors=errors,
+        )
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Pick one of the supported devices seen nearby."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            address = user_input[CONF_ADDRESS]
+            await self.async_set_unique_id(address, raise_on_progress=False)
+            self._abort_if_unique_id_configured()
+            info, model = self._candidates[address]
+            result = await self._async_create(info, model, errors)
+            if result is not None:
+                return result
+
+        configured = self._async_current_ids(include_ignore=False)
+        for info in async_discovered_service_info(self.hass, connectable=True):
+            if info.address in configured or info.address in self._candidates:
+                continue
+            if (found := identify(info.name, info.service_uuids)) is not None:
+                self._candidates[info.address] = (info, found)
+        if not self._candidates:
+            return self.async_abort(reason="no_devices_found")
+        choices = {
+            address: f"{_title(info, model)} ({address})"
+            for address, (info, model) in self._candidates.items()
+        }
+        return self.async_show_form(
+            step_id="user",
+            data_schema=vol.Schema({vol.Required(CONF_ADDRESS): vol.In(choices)}),
+            errors=errors,
+        )
+
+    async def _async_create(
+        self, info: BluetoothServiceInfoBleak, model: ModelInfo, errors: dict[str, str]
+    ) -> ConfigFlowResult | None:
+        """Check the device; make the entry, or fill ``errors`` and return None."""
+        try:
+            model = await async_check_device(self.hass, info.address, model)
+        except ConnectError as err:
+            _LOGGER.debug("%s: check failed (%s): %s", info.address, err.reason, err)
+            errors["base"] = err.reason
+            return None
+        return self.async_create_entry(
+            title=_title(info, model),
+            data={CONF_ADDRESS: info.address, CONF_MODEL: model.model_id},
+        )

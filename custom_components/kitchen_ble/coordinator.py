@@ -1,0 +1,299 @@
+"""One coordinator per config entry: owns the device's connection and state.
+
+It connects when the device advertises and a connection is wanted, keeps the
+link while the device is on, lets go on request, and tells entities when the
+driver's snapshot changes. It never retries on a timer: a device that is off
+does not advertise, and its next advertisement is the signal to try again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from typing import Any
+
+from bleak import BleakClient
+from bleak.exc import BleakError
+from homeassistant.components import bluetooth
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_ADDRESS
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import CONNECTION_BLUETOOTH, DeviceInfo
+from homeassistant.helpers.event import async_call_later, async_track_time_interval
+
+from .connection import ConnectError, async_connect, async_disconnect
+from .const import (
+    CONNECT_BACKOFF_MAX_SECONDS,
+    CONNECT_BACKOFF_SECONDS,
+    DOMAIN,
+    OPTION_HOLD_CONNECTION,
+    SETUP_TIMEOUT_SECONDS,
+    UNAVAILABLE_GRACE_SECONDS,
+)
+from .devices import Driver, create_driver
+from .devices.base import DeviceError, ModelInfo
+
+_LOGGER = logging.getLogger(__name__)
+
+type KitchenBleConfigEntry = ConfigEntry[KitchenBleCoordinator]
+
+
+class KitchenBleCoordinator:
+    """Connection lifecycle and state of one device."""
+
+    def __init__(self, hass: HomeAssistant, entry: KitchenBleConfigEntry, model: ModelInfo) -> None:
+        self.hass = hass
+        self.entry = entry
+        self.address: str = entry.data[CONF_ADDRESS]
+        self.driver: Driver = create_driver(model, self._async_driver_updated)
+        self.client: BleakClient | None = None
+        self.connected = False
+        self.available = False
+        self.rssi: int | None = None
+        self.last_error: str | None = None
+        self.connect_count = 0
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._lock = asyncio.Lock()
+        self._connect_task: asyncio.Task[None] | None = None
+        self._unsubs: list[CALLBACK_TYPE] = []
+        self._cancel_poll: CALLBACK_TYPE | None = None
+        self._cancel_grace: CALLBACK_TYPE | None = None
+        self._backoff = 0.0
+        self._retry_after = 0.0
+        self._reported_lost = False
+        self._stopping = False
+
+    # --- what entities read -------------------------------------------------
+
+    @property
+    def model(self) -> ModelInfo:
+        """The model, as refined by the driver once connected."""
+        return self.driver.model
+
+    @property
+    def hold_connection(self) -> bool:
+        """Whether the user wants the integration to hold the device."""
+        return bool(self.entry.options.get(OPTION_HOLD_CONNECTION, True))
+
+    @property
+    def device_info(self) -> DeviceInfo:
+        """Device registry entry of this device."""
+        return DeviceInfo(
+            identifiers={(DOMAIN, self.address)},
+            connections={(CONNECTION_BLUETOOTH, self.address)},
+            name=self.entry.title,
+            manufacturer=self.model.manufacturer,
+            model=self.model.name,
+            model_id=self.model.model_id,
+        )
+
+    @callback
+    def async_add_listener(self, update_callback: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``update_callback`` whenever state or availability changes."""
+        self._listeners.append(update_callback)
+        return lambda: self._listeners.remove(update_callback)
+
+    @callback
+    def _async_notify(self) -> None:
+        for update_callback in list(self._listeners):
+            update_callback()
+
+    # --- lifecycle ------------------------------------------------------------
+
+    @callback
+    def async_start(self) -> None:
+        """Listen for the device's advertisements; connect on the first one."""
+        self._unsubs.append(
+            bluetooth.async_register_callback(
+                self.hass,
+                self._async_on_advertisement,
+                bluetooth.BluetoothCallbackMatcher(address=self.address, connectable=True),
+                bluetooth.BluetoothScanningMode.ACTIVE,
+            )
+        )
+        if service_info := bluetooth.async_last_service_info(
+            self.hass, self.address, connectable=True
+        ):
+            self._async_on_advertisement(service_info, bluetooth.BluetoothChange.ADVERTISEMENT)
+
+    async def async_stop(self) -> None:
+        """Cancel everything this coordinator started and let the device go."""
+        self._stopping = True
+        for unsub in self._unsubs:
+            unsub()
+        self._unsubs.clear()
+        self._cancel_timers()
+        if self._connect_task is not None and not self._connect_task.done():
+            self._connect_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connect_task
+        await self._async_release()
+
+    async def async_set_hold_connection(self, hold: bool) -> None:
+        """Take the device (connect) or release it for another app."""
+        self.hass.config_entries.async_update_entry(
+            self.entry, options={**self.entry.options, OPTION_HOLD_CONNECTION: hold}
+        )
+        if hold:
+            self._retry_after = 0.0
+            if service_info := bluetooth.async_last_service_info(
+                self.hass, self.address, connectable=True
+            ):
+                self._async_on_advertisement(service_info, bluetooth.BluetoothChange.ADVERTISEMENT)
+        else:
+            await self._async_release()
+            self._mark_unavailable()
+        self._async_notify()
+
+    # --- connecting -----------------------------------------------------------
+
+    @callback
+    def _async_on_advertisement(
+        self, service_info: bluetooth.BluetoothServiceInfoBleak, change: bluetooth.BluetoothChange
+    ) -> None:
+        """Hot path: runs for every advertisement of this address."""
+        self.rssi = service_info.rssi
+        if (
+            self.connected
+            or self._stopping
+            or not self.hold_connection
+            or (self._connect_task is not None and not self._connect_task.done())
+            or self.hass.loop.time() < self._retry_after
+        ):
+            return
+        self._connect_task = self.entry.async_create_background_task(
+            self.hass, self._async_connect(), f"{DOMAIN} connect {self.address}"
+        )
+
+    async def _async_connect(self) -> None:
+        async with self._lock:
+            if self.connected or self._stopping:
+                return
+            try:
+                client = await async_connect(
+                    self.hass, self.address, self.entry.title, self._on_disconnected
+                )
+            except ConnectError as err:
+                self._async_connect_failed(err.reason, err)
+                return
+            self.client = client
+            try:
+                async with asyncio.timeout(SETUP_TIMEOUT_SECONDS):
+                    await self.driver.async_start(client)
+            except (DeviceError, BleakError, TimeoutError, EOFError) as err:
+                self.client = None
+                await async_disconnect(client)
+                self._async_connect_failed("setup_failed", err)
+                return
+            self._async_connected()
+
+    @callback
+    def _async_connect_failed(self, reason: str, err: Exception) -> None:
+        self.last_error = reason
+        self._backoff = min(
+            max(self._backoff * 2, CONNECT_BACKOFF_SECONDS), CONNECT_BACKOFF_MAX_SECONDS
+        )
+        self._retry_after = self.hass.loop.time() + self._backoff
+        _LOGGER.debug("%s: connection failed (%s): %s", self.address, reason, err)
+
+    @callback
+    def _async_connected(self) -> None:
+        self.connected = True
+        self.available = True
+        self.connect_count += 1
+        self.last_error = None
+        self._backoff = 0.0
+        self._cancel_timers()
+        if self._reported_lost:
+            _LOGGER.info("%s (%s) is available again", self.entry.title, self.address)
+            self._reported_lost = False
+        self._cancel_poll = async_track_time_interval(
+            self.hass,
+            self._async_poll,
+            timedelta(seconds=self.driver.poll_interval),
+            name=f"{DOMAIN} poll {self.address}",
+        )
+        self._async_update_device_registry()
+        self._async_notify()
+
+    def _on_disconnected(self, client: BleakClient) -> None:
+        """Called by bleak when the link drops; may run off the event loop."""
+        self.hass.loop.call_soon_threadsafe(self._async_on_link_lost, client)
+
+    @callback
+    def _async_on_link_lost(self, client: BleakClient) -> None:
+        if client is not self.client:
+            return  # an old link; its replacement is already up
+        self.client = None
+        self.connected = False
+        if self._cancel_poll is not None:
+            self._cancel_poll()
+            self._cancel_poll = None
+        _LOGGER.debug("%s: link lost", self.address)
+        if self._cancel_grace is None and self.available:
+            self._cancel_grace = async_call_later(
+                self.hass, UNAVAILABLE_GRACE_SECONDS, self._async_grace_expired
+            )
+        self._async_notify()
+
+    @callback
+    def _async_grace_expired(self, _now: Any) -> None:
+        self._cancel_grace = None
+        self._mark_unavailable()
+        self._async_notify()
+
+    @callback
+    def _mark_unavailable(self) -> None:
+        if self.available and not self._reported_lost:
+            _LOGGER.info("%s (%s) is unavailable", self.entry.title, self.address)
+            self._reported_lost = True
+        self.available = False
+
+    async def _async_release(self) -> None:
+        client, self.client = self.client, None
+        self.connected = False
+        if self._cancel_poll is not None:
+            self._cancel_poll()
+            self._cancel_poll = None
+        if client is not None:
+            async with self._lock:
+                await async_disconnect(client)
+
+    @callback
+    def _cancel_timers(self) -> None:
+        for name in ("_cancel_poll", "_cancel_grace"):
+            if (cancel := getattr(self, name)) is not None:
+                cancel()
+                setattr(self, name, None)
+
+    # --- talking to the device -----------------------------------------------
+
+    async def _async_poll(self, _now: Any = None) -> None:
+        client = self.client
+        if client is None:
+            return
+        async with self._lock:
+            try:
+                await self.driver.async_poll(client)
+            except (DeviceError, BleakError, TimeoutError, EOFError) as err:
+                # The link is probably going away; bleak's callback follows.
+                _LOGGER.debug("%s: poll failed: %s", self.address, err)
+
+    @callback
+    def _async_driver_updated(self) -> None:
+        self._async_notify()
+
+    @callback
+    def _async_update_device_registry(self) -> None:
+        registry = dr.async_get(self.hass)
+        for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id):
+            registry.async_update_device(
+                device.id,
+                sw_version=self.driver.state.firmware,
+                model=self.model.name,
+                model_id=self.model.model_id,
+                manufacturer=self.model.manufacturer,
+            )

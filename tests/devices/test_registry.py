@@ -1,0 +1,102 @@
+"""Device registry: identify, model_by_id, create_driver."""
+
+from __future__ import annotations
+
+import pytest
+
+from custom_components.kitchen_ble.devices import (
+    MODELS,
+    Driver,
+    create_driver,
+    identify,
+    model_by_id,
+)
+from custom_components.kitchen_ble.devices.base import ModelInfo, UnsupportedDeviceError
+from custom_components.kitchen_ble.devices.igrill import (
+    MODEL_BY_SERVICE,
+    TEMPERATURE_SERVICE_UUIDS,
+    IGrillDriver,
+)
+from custom_components.kitchen_ble.devices.igrill import models as m
+
+EXPECTED = {
+    "igrill_mini": ("iGrill mini", "Weber", 1),
+    "igrill_mini_v2": ("iGrill mini V2", "Weber", 1),
+    "igrill_v2": ("iGrill V2", "Weber", 4),
+    "igrill_v202": ("iGrill V2 (V202)", "Weber", 4),
+    "igrill_v3": ("iGrill V3", "Weber", 4),
+    "kitchen_thermometer": ("Kitchen Thermometer", "iDevices", 2),
+    "pulse_1000": ("Pulse 1000", "Weber", 2),
+    "pulse_2000": ("Pulse 2000", "Weber", 4),
+}
+OTHER_SERVICES = ["0000180f-0000-1000-8000-00805f9b34fb", "64ac0000-4a4b-4b58-9f37-94d3c52ffdf7"]
+
+
+def test_model_table() -> None:
+    assert {model.model_id for model in MODELS} == set(EXPECTED)
+    for model in MODELS:
+        assert (model.name, model.manufacturer, model.probes) == EXPECTED[model.model_id]
+        assert model.family == "igrill"
+    assert len(TEMPERATURE_SERVICE_UUIDS) == 8
+    assert all(uuid == uuid.lower() for uuid in TEMPERATURE_SERVICE_UUIDS)
+
+
+def test_features() -> None:
+    features = {model.model_id: model.features for model in MODELS}
+    assert features["igrill_v3"] == {"battery", "propane"}
+    assert features["pulse_1000"] == {"elements", "single_element"}
+    assert features["pulse_2000"] == {"elements"}
+    for model_id in ("igrill_mini", "igrill_mini_v2", "igrill_v2", "igrill_v202"):
+        assert features[model_id] == {"battery"}
+    assert features["kitchen_thermometer"] == {"battery"}
+
+
+@pytest.mark.parametrize(("uuid", "model"), list(MODEL_BY_SERVICE.items()))
+def test_identify_by_service(uuid: str, model: ModelInfo) -> None:
+    assert identify(None, [*OTHER_SERVICES, uuid]) == model
+    assert identify("iGrill_mini", [uuid.upper()]) == model  # services beat the name
+
+
+@pytest.mark.parametrize(
+    ("name", "model"),
+    [
+        ("iGrill_mini", m.IGRILL_MINI),
+        ("iGrill_mini_2", m.IGRILL_MINI),
+        ("iGrill Mini", m.IGRILL_MINI),
+        ("iGrill_V2", m.IGRILL_V2),
+        ("iGrill_V2_2", m.IGRILL_V2),
+        ("iGrill_V3", m.IGRILL_V3),
+        ("KT", m.KITCHEN_THERMOMETER),
+        ("iGrill_Pulse", m.IGRILL_V2),  # unknown iGrill name: best guess, refined on connect
+        ("iGrill", m.IGRILL_V2),
+    ],
+)
+def test_identify_by_name(name: str, model: ModelInfo) -> None:
+    assert identify(name, OTHER_SERVICES) == model
+
+
+@pytest.mark.parametrize("name", [None, "", "KT_mini", "kt", "igrill_v2", "BlueDOT", "Pulse 2000"])
+def test_identify_unknown(name: str | None) -> None:
+    assert identify(name, OTHER_SERVICES) is None
+    assert identify(name, []) is None
+
+
+def test_model_by_id() -> None:
+    for model in MODELS:
+        assert model_by_id(model.model_id) is model
+    assert model_by_id("bluedot") is None
+
+
+def test_create_driver() -> None:
+    calls: list[None] = []
+    driver: Driver = create_driver(m.IGRILL_V3, lambda: calls.append(None))
+    assert isinstance(driver, IGrillDriver)
+    assert driver.model == m.IGRILL_V3
+    assert driver.state.probes == [None] * 4
+    assert driver.poll_interval == 30.0
+
+
+def test_create_driver_unknown_family() -> None:
+    model = ModelInfo("bluedot", "BlueDOT", "ThermoWorks", "bluedot", 1)
+    with pytest.raises(UnsupportedDeviceError, match="bluedot"):
+        create_driver(model, lambda: None)
