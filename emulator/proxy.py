@@ -30,7 +30,7 @@ class VirtualProxyScanner(BaseHaRemoteScanner):
     def __init__(self, proxy: VirtualProxy) -> None:
         # adapter == source keeps the name short and unique per proxy;
         # habluetooth keys slots and adapters by it.
-        super().__init__(proxy.source, proxy.source, proxy.connector, True)
+        super().__init__(proxy.source, proxy.source, connector=proxy.connector, connectable=True)
         self.proxy = proxy
 
     def get_allocations(self) -> Allocations:
@@ -61,7 +61,7 @@ class VirtualProxy:
 
     # Devices ------------------------------------------------------------
 
-    def add(self, device: EmulatedDevice) -> EmulatedDevice:
+    def add[D: EmulatedDevice](self, device: D) -> D:
         """Take a device into range; returns it for chaining."""
         if device.address in self._devices:
             raise ValueError(f"{self.source}: {device.address} is already here")
@@ -128,8 +128,11 @@ class VirtualProxy:
 
     @property
     def scanner(self) -> VirtualProxyScanner:
-        """The remote scanner; created on first use, which needs habluetooth's
-        manager (Home Assistant's bluetooth integration sets it up)."""
+        """The remote scanner, created on first use.
+
+        Creating it needs habluetooth's manager, which Home Assistant's
+        bluetooth integration sets up.
+        """
         if self._scanner is None:
             self._scanner = VirtualProxyScanner(self)
         return self._scanner
@@ -161,8 +164,11 @@ class VirtualProxy:
         return sum(self.advertise(device) for device in self.devices)
 
     def tick(self, seconds: float) -> None:
-        """Let ``seconds`` of wall time pass: physics (times ``speed``), then
-        one advertisement round."""
+        """Let ``seconds`` of wall time pass.
+
+        Devices advance by ``seconds * speed``, then every advertising device
+        advertises once.
+        """
         for device in self.devices:
             device.advance(seconds * self.speed)
         self.advertise_all()

@@ -162,22 +162,22 @@ class IGrillDevice(EmulatedDevice):
             for probe in self.probes:
                 if probe.plugged:
                     probe.step(chunk, cooker, elapsed)
+            self._check_alarms(elapsed)
         self.battery.step(seconds)
         self.propane.step(seconds)
-        self._check_alarms()
         self._since_notify += seconds
         if self._since_notify >= NOTIFY_INTERVAL:
             self._since_notify = 0.0
             self._send_notifications()
 
-    def _check_alarms(self) -> None:
+    def _check_alarms(self, elapsed: float) -> None:
         for probe in self.probes:
             if not probe.plugged or probe.alarm:
                 continue
             value = round(codec.to_device_unit(probe.temperature, self.unit))
             if value >= probe.high_limit or value <= probe.low_limit:
                 probe.alarm = True
-                self.alarms.append((self.elapsed, probe.number, value))
+                self.alarms.append((elapsed, probe.number, value))
 
     def _send_notifications(self) -> None:
         if not self.authenticated:
