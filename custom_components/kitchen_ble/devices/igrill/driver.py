@@ -44,6 +44,7 @@ from .models import (
 _LOGGER = logging.getLogger(__name__)
 
 HANDSHAKE_ATTEMPTS: Final = 3
+HANDSHAKE_RETRY_DELAY = 1.0  # seconds between attempts; tests shorten it
 ATT_UNLIKELY_ERROR: Final = 0x0E
 
 type Decoder[T] = Callable[[codec.Payload], T]
@@ -69,7 +70,7 @@ class IGrillDriver:
         model: ModelInfo,
         on_update: Callable[[], None],
         *,
-        handshake_retry_delay: float = 1.0,
+        handshake_retry_delay: float | None = None,
     ) -> None:
         self.model = model
         self.state = ThermometerState(probes=[None] * model.probes)
@@ -159,7 +160,9 @@ class IGrillDriver:
                 last_error = err
                 _LOGGER.debug("Handshake attempt %d failed: %r", attempt, err)
                 if attempt < HANDSHAKE_ATTEMPTS:
-                    await asyncio.sleep(self._retry_delay)
+                    await asyncio.sleep(
+                        HANDSHAKE_RETRY_DELAY if self._retry_delay is None else self._retry_delay
+                    )
             else:
                 return
         raise HandshakeError(f"handshake failed {HANDSHAKE_ATTEMPTS} times") from last_error

@@ -97,6 +97,11 @@ def model_from_name(local_name: str) -> ModelInfo | None:
         return IGRILL_V3
     if local_name == "KT":
         return KITCHEN_THERMOMETER
+    # Unverified: the Pulse names come from one community integration's list.
+    if local_name.lower().startswith("pulse_1000"):
+        return PULSE_1000
+    if local_name.lower().startswith("pulse_2000"):
+        return PULSE_2000
     if local_name.startswith("iGrill"):  # iGrill_V2 and names nobody has captured yet
         return IGRILL_V2
     return None

@@ -1,0 +1,216 @@
+"""Time to target from the recent rise of a probe, steady from one reading to the next.
+
+Method: readings are averaged into fixed buckets (noise down, work bounded);
+a quadratic is fitted by least squares to the buckets of a sliding window,
+giving the current rate of rise r and its change r'. Food heats roughly like
+Newton's law (the rise slows as the core nears the cooker temperature), i.e.
+r' = -k r, so with k = -r'/r the remaining time to climb D degrees is
+-ln(1 - k D / r) / k. When the curve is not slowing (k <= 0, e.g. a cooker
+still warming up) the straight line D / r is used; near or past the fitted
+asymptote the Newton time is capped at 2.6 times the line instead of racing
+to infinity. The predicted arrival time is then smoothed exponentially, so
+one odd bucket cannot make the estimate jump.
+
+Stall: below ``stall_rate`` (and until the rise exceeds ``resume_rate``, a
+hysteresis) the estimate is unknown rather than a number racing to infinity.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Final
+
+DEFAULT_BUCKET: Final = 30.0  # s
+DEFAULT_WINDOW: Final = 1200.0  # s of buckets in the fit
+DEFAULT_SMOOTHING: Final = 300.0  # s, time constant of the arrival-time filter
+DEFAULT_STALL_RATE: Final = 2.0 / 3600  # °C/s; slower than this is a stall (or not rising)
+DEFAULT_RESUME_RATE: Final = 6.0 / 3600  # °C/s needed to leave the stall
+DEFAULT_MIN_SPAN: Final = 180.0  # s of data before any estimate
+MIN_BUCKETS: Final = 5
+MAX_NEWTON_RATIO: Final = 0.9  # caps the Newton time at 2.6 times the straight line
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """The fitted curve at time ``at``: temperature, rate (°C/s) and its change (°C/s²)."""
+
+    at: float
+    temperature: float
+    rate: float
+    acceleration: float
+
+
+def fit_quadratic(points: list[tuple[float, float]]) -> Fit:
+    """Least-squares quadratic through (t, value) points, evaluated at the last t."""
+    t_end = points[-1][0]
+    # time shifted to the last point and scaled to [-1, 0] keeps the 3x3 system well conditioned
+    scale = max(t_end - points[0][0], 1.0)
+    s = [0.0] * 5
+    v = [0.0] * 3
+    for t, value in points:
+        x = (t - t_end) / scale
+        powers = (1.0, x, x * x, x * x * x, x**4)
+        for i in range(5):
+            s[i] += powers[i]
+        for i in range(3):
+            v[i] += value * powers[i]
+    a, b, c = _solve3(
+        [[s[0], s[1], s[2]], [s[1], s[2], s[3]], [s[2], s[3], s[4]]],
+        v,
+    )
+    return Fit(t_end, a, b / scale, 2 * c / (scale * scale))
+
+
+def _solve3(m: list[list[float]], v: list[float]) -> tuple[float, float, float]:
+    """Cramer's rule; the caller guarantees distinct times, so the system is regular."""
+
+    def det(a: list[list[float]]) -> float:
+        return (
+            a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1])
+            - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+            + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0])
+        )
+
+    d = det(m)
+    out = []
+    for col in range(3):
+        replaced = [[v[r] if c == col else m[r][c] for c in range(3)] for r in range(3)]
+        out.append(det(replaced) / d)
+    return out[0], out[1], out[2]
+
+
+def newton_time(remaining: float, rate: float, acceleration: float) -> float:
+    """Seconds to climb ``remaining`` degrees at ``rate`` (> 0), slowing as Newton's law says.
+
+    The slowdown is capped at MAX_NEWTON_RATIO: near an asymptote at the target
+    the model shoots to infinity on the smallest error in the fitted curvature.
+    """
+    k = -acceleration / rate
+    linear = remaining / rate
+    if k <= 0:  # not slowing down (yet): the straight line
+        return linear
+    ratio = min(k * linear, MAX_NEWTON_RATIO)
+    return -math.log1p(-ratio) / ratio * linear
+
+
+class EtaEstimator:
+    """Time-to-target estimator for one probe; ``add`` readings, then ``estimate``."""
+
+    def __init__(
+        self,
+        *,
+        bucket: float = DEFAULT_BUCKET,
+        window: float = DEFAULT_WINDOW,
+        smoothing: float = DEFAULT_SMOOTHING,
+        stall_rate: float = DEFAULT_STALL_RATE,
+        resume_rate: float = DEFAULT_RESUME_RATE,
+        min_span: float = DEFAULT_MIN_SPAN,
+    ) -> None:
+        if not (0 < bucket < window and 0 < stall_rate <= resume_rate):
+            raise ValueError("need 0 < bucket < window and 0 < stall_rate <= resume_rate")
+        if smoothing < 0 or min_span < 0:
+            raise ValueError("smoothing and min_span must not be negative")
+        self._bucket = bucket
+        self._window = window
+        self._smoothing = smoothing
+        self._stall_rate = stall_rate
+        self._resume_rate = resume_rate
+        self._min_span = min_span
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything, e.g. when the probe was moved to another piece of food."""
+        self._buckets: list[tuple[float, float]] = []
+        self._open_start: float | None = None
+        self._open_sum_t = 0.0
+        self._open_sum_v = 0.0
+        self._open_n = 0
+        self._last_t: float | None = None
+        self._fit: Fit | None = None
+        self._stalled = False
+        self._smoothed: tuple[float, float, float] | None = None  # (target, arrival, at)
+
+    @property
+    def fit(self) -> Fit | None:
+        return self._fit
+
+    @property
+    def stalled(self) -> bool:
+        """Rise too slow to extrapolate: a stall, a plateau or a cooling probe."""
+        return self._stalled
+
+    def add(self, now: float, temperature: float | None) -> None:
+        """One reading; None (unplugged) and out-of-order readings are skipped."""
+        if temperature is None or not math.isfinite(temperature):
+            return
+        if self._last_t is not None and now <= self._last_t:
+            return
+        self._last_t = now
+        if self._open_start is not None and now >= self._open_start + self._bucket:
+            self._close_bucket()
+        if self._open_start is None:
+            self._open_start = now
+        self._open_sum_t += now
+        self._open_sum_v += temperature
+        self._open_n += 1
+
+    def _close_bucket(self) -> None:
+        mean_t = self._open_sum_t / self._open_n
+        self._buckets.append((mean_t, self._open_sum_v / self._open_n))
+        self._open_start = None
+        self._open_sum_t = self._open_sum_v = 0.0
+        self._open_n = 0
+        horizon = mean_t - self._window
+        while self._buckets[0][0] < horizon:
+            self._buckets.pop(0)
+        if len(self._buckets) < MIN_BUCKETS or mean_t - self._buckets[0][0] < self._min_span:
+            self._fit = None
+            return
+        self._fit = fit_quadratic(self._buckets)
+        rate = self._fit.rate
+        if self._stalled:
+            self._stalled = rate < self._resume_rate
+        else:
+            self._stalled = rate < self._stall_rate
+
+    def estimate(self, target: float | None, now: float) -> float | None:
+        """Seconds until ``target`` is reached; 0 once there; None when unknown."""
+        fit = self._fit
+        if target is None or fit is None:
+            return None
+        if fit.temperature >= target:
+            return 0.0
+        if self._stalled:
+            self._smoothed = None  # restart the filter when the rise resumes
+            return None
+        raw = fit.at + newton_time(target - fit.temperature, fit.rate, fit.acceleration)
+        return max(self._smooth(target, raw, now) - now, 0.0)
+
+    def _smooth(self, target: float, raw: float, now: float) -> float:
+        """Exponential filter on the arrival time, weighted by elapsed time, not by calls."""
+        previous = self._smoothed
+        if previous is None or previous[0] != target:
+            arrival, at = raw, now
+        else:
+            _, arrival, at = previous
+            if now > at:
+                elapsed = now - at
+                weight = 1.0 if self._smoothing == 0 else -math.expm1(-elapsed / self._smoothing)
+                arrival += weight * (raw - arrival)
+                at = now
+        self._smoothed = (target, arrival, at)
+        return arrival
+
+
+def naive_estimate(
+    previous: tuple[float, float], latest: tuple[float, float], target: float, now: float
+) -> float | None:
+    """Baseline: the straight line through the last two (t, °C) readings."""
+    (t0, v0), (t1, v1) = previous, latest
+    if v1 >= target:
+        return 0.0
+    if t1 <= t0 or v1 <= v0:
+        return None
+    arrival = t1 + (target - v1) * (t1 - t0) / (v1 - v0)
+    return max(arrival - now, 0.0)

@@ -1,0 +1,63 @@
+"""Helpers for tests that run the integration against the virtual proxy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.const import CONF_ADDRESS
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped,unused-ignore]
+    MockConfigEntry,
+)
+
+from custom_components.kitchen_ble.const import CONF_MODEL, DOMAIN
+from emulator.igrill import IGrillDevice, create_igrill
+from emulator.proxy import VirtualProxy
+
+
+async def add_igrill(
+    hass: HomeAssistant, proxy: VirtualProxy, model: str = "igrill_v2", **options: Any
+) -> IGrillDevice:
+    """An emulated iGrill that has advertised once."""
+    device = proxy.add(create_igrill(model, **options))
+    proxy.advertise(device)
+    await settle(hass)
+    return device
+
+
+async def setup_device(
+    hass: HomeAssistant, device: IGrillDevice, model: str = "igrill_v2", **entry: Any
+) -> MockConfigEntry:
+    """A config entry for the device, set up, with the first connection made."""
+    config_entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=device.address,
+        title=entry.pop("title", "iGrill"),
+        data={CONF_ADDRESS: device.address, CONF_MODEL: model},
+        **entry,
+    )
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await settle(hass)
+    return config_entry
+
+
+async def settle(hass: HomeAssistant) -> None:
+    """Let connection tasks and everything they started finish."""
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def entity_id(hass: HomeAssistant, device: IGrillDevice, key: str, platform: str = "sensor") -> str:
+    """The entity id of one of the device's entities, by its description key."""
+    registry = er.async_get(hass)
+    found = registry.async_get_entity_id(platform, DOMAIN, f"{device.address}_{key}")
+    assert found is not None, f"no {platform} entity {key}"
+    return found
+
+
+def state_of(hass: HomeAssistant, device: IGrillDevice, key: str, platform: str = "sensor") -> str:
+    """The current state string of one of the device's entities."""
+    state = hass.states.get(entity_id(hass, device, key, platform))
+    assert state is not None
+    return state.state
