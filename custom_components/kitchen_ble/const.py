@@ -16,5 +16,7 @@ UNAVAILABLE_GRACE_SECONDS: Final = 30.0
 # (doubling up to the maximum) so a device that refuses us is not hammered.
 CONNECT_BACKOFF_SECONDS: Final = 5.0
 CONNECT_BACKOFF_MAX_SECONDS: Final = 120.0
+# While the link is down: how often to look whether the device advertised.
+PRESENCE_CHECK_SECONDS: Final = 5.0
 # Upper bound for connecting plus the driver's handshake and first reads.
 SETUP_TIMEOUT_SECONDS: Final = 30.0

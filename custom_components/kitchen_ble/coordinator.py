@@ -2,8 +2,14 @@
 
 It connects when the device advertises and a connection is wanted, keeps the
 link while the device is on, lets go on request, and tells entities when the
-driver's snapshot changes. It never retries on a timer: a device that is off
-does not advertise, and its next advertisement is the signal to try again.
+driver's snapshot changes. It never retries blindly: a device that is off
+does not advertise, and only an advertisement newer than the last attempt is
+a reason to try again.
+
+Home Assistant calls advertisement callbacks only when the advertised content
+changes, and a device that comes back after a drop usually advertises exactly
+what it did before. So besides the callback, a cheap presence check looks at
+the time of the device's last advertisement while the link is down.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from .const import (
     CONNECT_BACKOFF_SECONDS,
     DOMAIN,
     OPTION_HOLD_CONNECTION,
+    PRESENCE_CHECK_SECONDS,
     SETUP_TIMEOUT_SECONDS,
     UNAVAILABLE_GRACE_SECONDS,
 )
@@ -63,6 +70,9 @@ class KitchenBleCoordinator:
         self._cancel_grace: CALLBACK_TYPE | None = None
         self._backoff = 0.0
         self._retry_after = 0.0
+        # The advertisement the last attempt (or the last drop) answered to;
+        # only a newer one is a reason to connect again.
+        self._acted_on: bluetooth.BluetoothServiceInfoBleak | None = None
         self._reported_lost = False
         self._stopping = False
 
@@ -114,10 +124,15 @@ class KitchenBleCoordinator:
                 bluetooth.BluetoothScanningMode.ACTIVE,
             )
         )
-        if service_info := bluetooth.async_last_service_info(
-            self.hass, self.address, connectable=True
-        ):
-            self._async_on_advertisement(service_info, bluetooth.BluetoothChange.ADVERTISEMENT)
+        self._unsubs.append(
+            async_track_time_interval(
+                self.hass,
+                self._async_check_presence,
+                timedelta(seconds=PRESENCE_CHECK_SECONDS),
+                name=f"{DOMAIN} presence {self.address}",
+            )
+        )
+        self._async_check_presence()
 
     async def async_stop(self) -> None:
         """Cancel everything this coordinator started and let the device go."""
@@ -139,10 +154,8 @@ class KitchenBleCoordinator:
         )
         if hold:
             self._retry_after = 0.0
-            if service_info := bluetooth.async_last_service_info(
-                self.hass, self.address, connectable=True
-            ):
-                self._async_on_advertisement(service_info, bluetooth.BluetoothChange.ADVERTISEMENT)
+            self._acted_on = None
+            self._async_check_presence()
         else:
             await self._async_release()
             self._mark_unavailable()
@@ -151,19 +164,29 @@ class KitchenBleCoordinator:
     # --- connecting -----------------------------------------------------------
 
     @callback
+    def _async_check_presence(self, _now: Any = None) -> None:
+        """While the link is down, treat a fresh advertisement as a callback."""
+        if self.connected:
+            return
+        service_info = bluetooth.async_last_service_info(self.hass, self.address, connectable=True)
+        if service_info is not None and service_info is not self._acted_on:
+            self._async_on_advertisement(service_info, bluetooth.BluetoothChange.ADVERTISEMENT)
+
+    @callback
     def _async_on_advertisement(
         self, service_info: bluetooth.BluetoothServiceInfoBleak, change: bluetooth.BluetoothChange
     ) -> None:
-        """Hot path: runs for every advertisement of this address."""
+        """Hot path: runs for every changed advertisement of this address."""
         self.rssi = service_info.rssi
         if (
             self.connected
             or self._stopping
             or not self.hold_connection
             or (self._connect_task is not None and not self._connect_task.done())
-            or self.hass.loop.time() < self._retry_after
+            or bluetooth.MONOTONIC_TIME() < self._retry_after
         ):
             return
+        self._acted_on = service_info
         self._connect_task = self.entry.async_create_background_task(
             self.hass, self._async_connect(), f"{DOMAIN} connect {self.address}"
         )
@@ -196,7 +219,7 @@ class KitchenBleCoordinator:
         self._backoff = min(
             max(self._backoff * 2, CONNECT_BACKOFF_SECONDS), CONNECT_BACKOFF_MAX_SECONDS
         )
-        self._retry_after = self.hass.loop.time() + self._backoff
+        self._retry_after = bluetooth.MONOTONIC_TIME() + self._backoff
         _LOGGER.debug("%s: connection failed (%s): %s", self.address, reason, err)
 
     @callback
@@ -229,6 +252,10 @@ class KitchenBleCoordinator:
             return  # an old link; its replacement is already up
         self.client = None
         self.connected = False
+        # The device's last advertisement is from before the link; wait for a newer one.
+        self._acted_on = bluetooth.async_last_service_info(
+            self.hass, self.address, connectable=True
+        )
         if self._cancel_poll is not None:
             self._cancel_poll()
             self._cancel_poll = None

@@ -30,7 +30,7 @@ def fast_handshake_retry() -> Iterator[None]:
 
 
 def _discovery_flows(hass: HomeAssistant) -> list[dict]:
-    return [f for f in hass.config_entries.flow.async_progress_by_handler(DOMAIN)]
+    return list(hass.config_entries.flow.async_progress_by_handler(DOMAIN))
 
 
 async def test_discovery_confirm_creates_entry(
