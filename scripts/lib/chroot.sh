@@ -5,7 +5,8 @@
 # self-contained (no globals, no other files).
 #
 #   next_root_create CACHE LOG   build CACHE/next-root once (atomically)
-#   next_root_run ROOT DIR CMD.. run CMD inside ROOT, in the current directory,
+#   next_root_run [--exec] ROOT DIR CMD...
+#                                run CMD inside ROOT, in the current directory,
 #                                with DIR (may be empty) visible at its own path
 #
 # Mounts are made in a private mount namespace (unshare -m) so they disappear
@@ -94,11 +95,15 @@ next_root_create() {
 # The machine's /proc, /sys, /dev, /tmp, DNS configuration and CA bundle are
 # mounted in, plus DIR (usually the repository) at the same path as outside so
 # file names in tracebacks and coverage reports match the machine's.
+# With --exec the calling shell is replaced, so that its caller sees the
+# command end only once the mounts are gone.
 next_root_run() {
+  local replace=
+  if [ "$1" = --exec ]; then replace=exec; shift; fi
   local root=$1 dir=$2 mode=trap launcher=()
   shift 2
   if next_root_can_unshare; then mode=ns launcher=(unshare -m --propagation private --); fi
-  "${launcher[@]}" bash -c "$(declare -f _next_root_enter _next_root_bind); _next_root_enter \"\$@\"" \
+  $replace "${launcher[@]}" bash -c "$(declare -f _next_root_enter _next_root_bind); _next_root_enter \"\$@\"" \
     next-root "$root" "$mode" "$dir" "$@"
 }
 
@@ -115,7 +120,10 @@ _next_root_enter() {  # ROOT MODE DIR COMMAND...
     # No private namespace: mount everything under a directory of this run
     # only, made private so nothing propagates, and unmount it on any exit.
     top=$(mktemp -d "$root.run.XXXXXX")
-    trap 'umount -R "$top" 2>/dev/null || umount -R -l "$top" 2>/dev/null || true; rmdir "$top" 2>/dev/null || true' EXIT
+    # The trap runs after this function has returned: it carries the path.
+    local q
+    q=$(printf %q "$top")
+    trap "umount -R $q 2>/dev/null || umount -R -l $q 2>/dev/null || true; rmdir $q 2>/dev/null || true" EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM HUP
     mount --bind "$root" "$top"
