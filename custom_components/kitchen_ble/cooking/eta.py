@@ -1,23 +1,27 @@
 """Time to target from the recent rise of a probe, steady from one reading to the next.
 
-Method: readings are averaged into fixed buckets (noise down, work bounded);
-a quadratic is fitted by least squares to the buckets of a sliding window,
-giving the current rate of rise r and its change r'. Food heats roughly like
-Newton's law (the rise slows as the core nears the cooker temperature), i.e.
-r' = -k r, so with k = -r'/r the remaining time to climb D degrees is
--ln(1 - k D / r) / k. When the curve is not slowing (k <= 0, e.g. a cooker
-still warming up) the straight line D / r is used; near or past the fitted
-asymptote the Newton time is capped at 2.6 times the line instead of racing
-to infinity. The predicted arrival time is then smoothed exponentially, so
-one odd bucket cannot make the estimate jump.
+Method: readings are averaged into 30 s buckets (noise down, work bounded).
+Over a sliding 20 min window of buckets a least-squares quadratic gives the
+rise r and its change r'. Food heats roughly by Newton's law (the rise slows
+as the core nears the cooker temperature): r' = -k r. With k from the fit, a
+Newton curve is fitted to the same buckets to read the current temperature
+and rise, and the time to climb the remaining D degrees is -ln(1 - k D / r) / k.
+A curve that is not slowing (k <= 0, e.g. a cooker still warming up) uses the
+straight line D / r; near or past the fitted asymptote the Newton time is
+capped at 2.6 times the line instead of racing to infinity. The predicted
+arrival time is then smoothed exponentially (5 min time constant), so one odd
+bucket cannot make the estimate jump.
 
-Stall: below ``stall_rate`` (and until the rise exceeds ``resume_rate``, a
-hysteresis) the estimate is unknown rather than a number racing to infinity.
+Stall: while the rise is below ``stall_rate`` (2 °C/h), and until it exceeds
+``resume_rate`` (6 °C/h, a hysteresis), the estimate is unknown: nobody can
+tell how long a brisket stall lasts, and a number racing to infinity and back
+is worse than an honest "unknown".
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -33,16 +37,24 @@ MAX_NEWTON_RATIO: Final = 0.9  # caps the Newton time at 2.6 times the straight 
 
 @dataclass(frozen=True, slots=True)
 class Fit:
-    """The fitted curve at time ``at``: temperature, rate (°C/s) and its change (°C/s²)."""
+    """The fitted curve at time ``at``: temperature, rate (°C/s) and its change (°C/s²).
+
+    ``slowdown`` is k = -r'/r (1/s) with r taken mid-window: a quadratic's
+    constant r' is the window's average, which belongs to its middle.
+    """
 
     at: float
     temperature: float
     rate: float
     acceleration: float
+    slowdown: float
 
 
-def fit_quadratic(points: list[tuple[float, float]]) -> Fit:
-    """Least-squares quadratic through (t, value) points, evaluated at the last t."""
+def fit_curve(points: Sequence[tuple[float, float]]) -> Fit:
+    """Fit (t, value) points: a least-squares quadratic, then a Newton curve if it slows.
+
+    The result describes the curve at the last t; needs three distinct times.
+    """
     t_end = points[-1][0]
     # time shifted to the last point and scaled to [-1, 0] keeps the 3x3 system well conditioned
     scale = max(t_end - points[0][0], 1.0)
@@ -59,7 +71,21 @@ def fit_quadratic(points: list[tuple[float, float]]) -> Fit:
         [[s[0], s[1], s[2]], [s[1], s[2], s[3]], [s[2], s[3], s[4]]],
         v,
     )
-    return Fit(t_end, a, b / scale, 2 * c / (scale * scale))
+    rate, acceleration = b / scale, 2 * c / (scale * scale)
+    mid_rate = rate - acceleration * (t_end - points[0][0]) / 2
+    if mid_rate <= 0 or acceleration >= 0:
+        return Fit(t_end, a, rate, acceleration, 0.0)
+    k = -acceleration / mid_rate
+    # with k known, a Newton curve T(s) = T_end + r g(s), g(s) = (1 - exp(-k s)) / k,
+    # is linear in T_end and the end rate r: fit it, so the end point is read off a
+    # Newton curve rather than a parabola (g(s) -> s as k -> 0: no cancellation)
+    gs = [-math.expm1(-k * (t - t_end)) / k for t, _ in points]
+    mean_g = sum(gs) / len(gs)
+    mean_v = sum(value for _, value in points) / len(points)
+    spread = sum((g - mean_g) ** 2 for g in gs)
+    end_rate = sum((g - mean_g) * (v - mean_v) for g, (_, v) in zip(gs, points, strict=True))
+    end_rate /= spread
+    return Fit(t_end, mean_v - end_rate * mean_g, end_rate, -k * end_rate, k)
 
 
 def _solve3(m: list[list[float]], v: list[float]) -> tuple[float, float, float]:
@@ -80,13 +106,12 @@ def _solve3(m: list[list[float]], v: list[float]) -> tuple[float, float, float]:
     return out[0], out[1], out[2]
 
 
-def newton_time(remaining: float, rate: float, acceleration: float) -> float:
-    """Seconds to climb ``remaining`` degrees at ``rate`` (> 0), slowing as Newton's law says.
+def newton_time(remaining: float, rate: float, k: float) -> float:
+    """Seconds to climb ``remaining`` degrees at ``rate`` (> 0) slowing by ``k`` (Newton).
 
     The slowdown is capped at MAX_NEWTON_RATIO: near an asymptote at the target
     the model shoots to infinity on the smallest error in the fitted curvature.
     """
-    k = -acceleration / rate
     linear = remaining / rate
     if k <= 0:  # not slowing down (yet): the straight line
         return linear
@@ -130,6 +155,7 @@ class EtaEstimator:
         self._fit: Fit | None = None
         self._stalled = False
         self._smoothed: tuple[float, float, float] | None = None  # (target, arrival, at)
+        self._raw: tuple[Fit, float, float] | None = None  # (fit, target, arrival)
 
     @property
     def fit(self) -> Fit | None:
@@ -167,7 +193,7 @@ class EtaEstimator:
         if len(self._buckets) < MIN_BUCKETS or mean_t - self._buckets[0][0] < self._min_span:
             self._fit = None
             return
-        self._fit = fit_quadratic(self._buckets)
+        self._fit = fit_curve(self._buckets)
         rate = self._fit.rate
         if self._stalled:
             self._stalled = rate < self._resume_rate
@@ -184,8 +210,10 @@ class EtaEstimator:
         if self._stalled:
             self._smoothed = None  # restart the filter when the rise resumes
             return None
-        raw = fit.at + newton_time(target - fit.temperature, fit.rate, fit.acceleration)
-        return max(self._smooth(target, raw, now) - now, 0.0)
+        if self._raw is None or self._raw[:2] != (fit, target):  # once per bucket, not reading
+            raw = fit.at + newton_time(target - fit.temperature, fit.rate, fit.slowdown)
+            self._raw = (fit, target, raw)
+        return max(self._smooth(target, self._raw[2], now) - now, 0.0)
 
     def _smooth(self, target: float, raw: float, now: float) -> float:
         """Exponential filter on the arrival time, weighted by elapsed time, not by calls."""

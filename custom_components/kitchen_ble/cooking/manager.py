@@ -19,6 +19,8 @@ class SessionManager:
     def __init__(
         self, *, grace: float = DEFAULT_GRACE, max_history: int = DEFAULT_MAX_HISTORY
     ) -> None:
+        if grace < 0 or max_history < 0:
+            raise ValueError("grace and max_history must not be negative")
         self.grace = grace
         self.max_history = max_history
         self.active: Session | None = None
@@ -59,7 +61,7 @@ class SessionManager:
         session.expire(now)
         session.ended_at = now
         summary = session.summary()
-        self.history = [*self.history, summary][-self.max_history :]
+        self.history = _latest([*self.history, summary], self.max_history)
         self.active = None
         return summary
 
@@ -82,7 +84,12 @@ class SessionManager:
         active = raw.get("active")
         manager.active = None if active is None else Session.from_dict(active, grace=grace)
         # summaries are archived data, shown as they are: only their shape is checked
-        manager.history = [
+        history = [
             dict(as_mapping(item, "summary")) for item in as_list(raw.get("history", []), "history")
-        ][-max_history:]
+        ]
+        manager.history = _latest(history, max_history)
         return manager
+
+
+def _latest(items: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    return items[-count:] if count > 0 else []  # items[-0:] would be all of them

@@ -53,10 +53,12 @@ class ProbeStats:
         self._extend_curve((now, temperature), curve_interval, curve_limit)
 
     def _extend_curve(self, point: Point, interval: float, limit: int) -> None:
-        # the last point slides forward until the spacing is reached, so the
-        # curve always ends at the latest reading without keeping every one
+        # the last point slides forward until it is ``interval`` past the one
+        # before, so the curve always ends at the latest reading without
+        # keeping every reading; the reading that reached the target stays put
         curve = self.curve
-        if len(curve) >= 2 and point[0] - curve[-2][0] < interval:
+        sliding = len(curve) >= 2 and curve[-1][0] - curve[-2][0] < interval
+        if sliding and curve[-1][0] != self.reached_at:
             curve[-1] = point
         else:
             curve.append(point)
