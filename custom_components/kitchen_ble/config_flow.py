@@ -121,11 +121,10 @@ class KitchenBleConfigFlow(ConfigFlow, domain=DOMAIN):
             address: f"{_title(info, model)} ({address})"
             for address, (info, model) in self._candidates.items()
         }
-        return self.async_show_form(
-            step_id="user",
-            data_schema=vol.Schema({vol.Required(CONF_ADDRESS): vol.In(choices)}),
-            errors=errors,
-        )
+        # Typed loosely: 2026.10 annotates forms with probatio's Schema, which
+        # `voluptuous` is an alias of there at run time but not for the type checker.
+        schema: Any = vol.Schema({vol.Required(CONF_ADDRESS): vol.In(choices)})
+        return self.async_show_form(step_id="user", data_schema=schema, errors=errors)
 
     async def _async_create(
         self, info: BluetoothServiceInfoBleak, model: ModelInfo, errors: dict[str, str]
