@@ -15,7 +15,7 @@ def test_guard_catches_reports() -> None:
     records = [
         _record(logging.WARNING, "Detected that custom integration 'kitchen_ble' calls x"),
         _record(
-            logging.WARNING, "sensor.UNITS was used from kitchen_ble, this is a deprecated constant"
+            logging.WARNING, "X was used from kitchen_ble, this is a deprecated constant"
         ),
         _record(logging.INFO, "nothing deprecated at info level counts"),
         _record(logging.WARNING, "an ordinary warning"),
