@@ -14,9 +14,7 @@ def _record(level: int, message: str) -> logging.LogRecord:
 def test_guard_catches_reports() -> None:
     records = [
         _record(logging.WARNING, "Detected that custom integration 'kitchen_ble' calls x"),
-        _record(
-            logging.WARNING, "X was used from kitchen_ble, this is a deprecated constant"
-        ),
+        _record(logging.WARNING, "X was used from kitchen_ble, this is a deprecated constant"),
         _record(logging.INFO, "nothing deprecated at info level counts"),
         _record(logging.WARNING, "an ordinary warning"),
     ]

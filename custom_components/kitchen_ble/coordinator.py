@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from bleak import BleakClient
@@ -68,6 +69,7 @@ class KitchenBleCoordinator:
         self._unsubs: list[CALLBACK_TYPE] = []
         self._cancel_poll: CALLBACK_TYPE | None = None
         self._cancel_grace: CALLBACK_TYPE | None = None
+        self._cancel_presence: CALLBACK_TYPE | None = None
         self._backoff = 0.0
         self._retry_after = 0.0
         # The advertisement the last attempt (or the last drop) answered to;
@@ -88,9 +90,9 @@ class KitchenBleCoordinator:
         """Whether the user wants the integration to hold the device."""
         return bool(self.entry.options.get(OPTION_HOLD_CONNECTION, True))
 
-    @property
+    @cached_property
     def device_info(self) -> DeviceInfo:
-        """Device registry entry of this device."""
+        """Device registry entry of this device (entities only read it when added)."""
         return DeviceInfo(
             identifiers={(DOMAIN, self.address)},
             connections={(CONNECTION_BLUETOOTH, self.address)},
@@ -124,14 +126,7 @@ class KitchenBleCoordinator:
                 bluetooth.BluetoothScanningMode.ACTIVE,
             )
         )
-        self._unsubs.append(
-            async_track_time_interval(
-                self.hass,
-                self._async_check_presence,
-                timedelta(seconds=PRESENCE_CHECK_SECONDS),
-                name=f"{DOMAIN} presence {self.address}",
-            )
-        )
+        self._async_watch_presence()
         self._async_check_presence()
 
     async def async_stop(self) -> None:
@@ -155,6 +150,7 @@ class KitchenBleCoordinator:
         if hold:
             self._retry_after = 0.0
             self._acted_on = None
+            self._async_watch_presence()
             self._async_check_presence()
         else:
             await self._async_release()
@@ -162,6 +158,17 @@ class KitchenBleCoordinator:
         self._async_notify()
 
     # --- connecting -----------------------------------------------------------
+
+    @callback
+    def _async_watch_presence(self) -> None:
+        """Look for fresh advertisements while the link is down (never while up)."""
+        if self._cancel_presence is None and not self._stopping:
+            self._cancel_presence = async_track_time_interval(
+                self.hass,
+                self._async_check_presence,
+                timedelta(seconds=PRESENCE_CHECK_SECONDS),
+                name=f"{DOMAIN} presence {self.address}",
+            )
 
     @callback
     def _async_check_presence(self, _now: Any = None) -> None:
@@ -260,6 +267,7 @@ class KitchenBleCoordinator:
             self._cancel_poll()
             self._cancel_poll = None
         _LOGGER.debug("%s: link lost", self.address)
+        self._async_watch_presence()
         if self._cancel_grace is None and self.available:
             self._cancel_grace = async_call_later(
                 self.hass, UNAVAILABLE_GRACE_SECONDS, self._async_grace_expired
@@ -291,7 +299,7 @@ class KitchenBleCoordinator:
 
     @callback
     def _cancel_timers(self) -> None:
-        for name in ("_cancel_poll", "_cancel_grace"):
+        for name in ("_cancel_poll", "_cancel_grace", "_cancel_presence"):
             if (cancel := getattr(self, name)) is not None:
                 cancel()
                 setattr(self, name, None)

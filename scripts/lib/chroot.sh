@@ -15,7 +15,7 @@
 
 NEXT_ROOT_SUITE=${KITCHEN_BLE_NEXT_SUITE:-forky}
 NEXT_ROOT_MIRROR=http://deb.debian.org/debian
-NEXT_ROOT_PACKAGES=python3.14,python3.14-venv,ca-certificates
+NEXT_ROOT_PACKAGES=python3.14,python3.14-venv,python3.14-dev,g++,ca-certificates,libturbojpeg0
 NEXT_ROOT_MARKER=.kitchen_ble-root-complete
 
 # The suite's debootstrap script; testing suites not yet known to the

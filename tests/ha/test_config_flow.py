@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from custom_components.kitchen_ble.const import CONF_MODEL, DOMAIN
+from custom_components.kitchen_ble.devices.base import DeviceError
 from emulator.device import EmulatedDevice
 from emulator.faults import Fault
 from emulator.proxy import VirtualProxy
@@ -211,3 +212,19 @@ def _igrill(model: str) -> EmulatedDevice:
     from emulator.igrill import create_igrill
 
     return create_igrill(model)
+
+
+async def test_confirm_garbled_device_cannot_connect(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy
+) -> None:
+    """The handshake passes but the device then answers nonsense."""
+    device = await add_igrill(hass, virtual_proxy, "igrill_v2")
+    flow = _discovery_flows(hass)[0]
+
+    async def garbled(self: object, client: object) -> None:
+        raise DeviceError("unit characteristic returned 0 bytes")
+
+    with patch("custom_components.kitchen_ble.devices.igrill.IGrillDriver.async_start", garbled):
+        result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert not device.connected
