@@ -138,18 +138,22 @@ def _python_sources() -> list[tuple[Path, ast.Module]]:
     return [(p, ast.parse(p.read_text(encoding="utf-8"))) for p in INTEGRATION.rglob("*.py")]
 
 
+def _keywords(name: str) -> list[ast.keyword]:
+    """Every ``name=...`` keyword argument in the integration's code."""
+    return [
+        node
+        for _path, tree in _python_sources()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.keyword) and node.arg == name
+    ]
+
+
 def _string_kwargs(name: str) -> set[str]:
-    found: set[str] = set()
-    for _path, tree in _python_sources():
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.keyword)
-                and node.arg == name
-                and isinstance(node.value, ast.Constant)
-                and isinstance(node.value.value, str)
-            ):
-                found.add(node.value.value)
-    return found
+    return {
+        kw.value.value
+        for kw in _keywords(name)
+        if isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str)
+    }
 
 
 def _connect_error_reasons() -> set[str]:
@@ -229,13 +233,10 @@ def test_translation_placeholders_are_consistent() -> None:
 
 
 def _string_kwargs_dict_keys(name: str) -> set[str]:
-    found: set[str] = set()
-    for _path, tree in _python_sources():
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.keyword)
-                and node.arg == name
-                and isinstance(node.value, ast.Dict)
-            ):
-                found |= {k.value for k in node.value.keys if isinstance(k, ast.Constant)}
-    return found
+    return {
+        key.value
+        for kw in _keywords(name)
+        if isinstance(kw.value, ast.Dict)
+        for key in kw.value.keys
+        if isinstance(key, ast.Constant)
+    }
