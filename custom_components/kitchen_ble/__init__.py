@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
+from homeassistant.const import CONF_ADDRESS, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_MODEL, DOMAIN
+from .cooking_runtime import DATA_COOKING, CookingRuntime, get_runtime, thermometer_state
 from .coordinator import KitchenBleConfigEntry, KitchenBleCoordinator
 from .devices import model_by_id
+from .services import async_setup_services
 
-PLATFORMS = [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH]
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.DATETIME,
+    Platform.EVENT,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.TEXT,
+]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Set up what all devices share: the cooking runtime and the services."""
+    runtime = CookingRuntime(hass)
+    await runtime.async_load()
+    hass.data[DATA_COOKING] = runtime
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -> bool:
@@ -26,6 +51,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -
     entry.runtime_data = coordinator
     entry.async_on_unload(coordinator.async_stop)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if thermometer_state(coordinator) is not None:  # pragma: no branch - only thermometers today
+        entry.async_on_unload(get_runtime(hass).async_add_thermometer(coordinator))
     coordinator.async_start()
     return True
 
@@ -34,3 +61,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) 
     """Disconnect and cancel everything the entry started."""
     unload_ok: bool = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     return unload_ok
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -> None:
+    """The device is deleted: forget its probe settings (archived sessions stay)."""
+    if (runtime := hass.data.get(DATA_COOKING)) is not None:  # pragma: no branch - set up first
+        runtime.async_forget(entry.data[CONF_ADDRESS])

@@ -1,6 +1,8 @@
-"""Binary sensor: whether the integration holds a live link to the device."""
+"""Binary sensors: the live link to the device; whether it takes part in the running cook."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
@@ -9,8 +11,10 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
 
 from .compat import BinarySensorDeviceClass
+from .cooking_entity import CookingEntity, probe_numbers
 from .coordinator import KitchenBleConfigEntry
 from .entity import KitchenBleEntity
 
@@ -23,14 +27,19 @@ CONNECTION = BinarySensorEntityDescription(
     entity_category=EntityCategory.DIAGNOSTIC,
 )
 
+COOKING = BinarySensorEntityDescription(key="cooking", translation_key="cooking")
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: KitchenBleConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the connection sensor of one device."""
-    async_add_entities([ConnectionSensor(entry.runtime_data, CONNECTION)])
+    """Add the connection sensor of one device, and the cooking sensor of a thermometer."""
+    entities: list[KitchenBleEntity] = [ConnectionSensor(entry.runtime_data, CONNECTION)]
+    if probe_numbers(entry.runtime_data):  # pragma: no branch - only thermometers today
+        entities.append(CookingSensor(entry.runtime_data, COOKING))
+    async_add_entities(entities)
 
 
 class ConnectionSensor(KitchenBleEntity, BinarySensorEntity):
@@ -44,3 +53,25 @@ class ConnectionSensor(KitchenBleEntity, BinarySensorEntity):
 
     def snapshot(self) -> object:
         return self.is_on
+
+
+class CookingSensor(CookingEntity, BinarySensorEntity):
+    """On while the device takes part in the running cook session (also while briefly lost)."""
+
+    @property
+    def is_on(self) -> bool:
+        return self.runtime.in_session(self.key)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        session = self.runtime.session
+        if session is None or not self.is_on:
+            return None
+        return {
+            "session_id": session.id,
+            "name": session.name,
+            "started_at": dt_util.utc_from_timestamp(session.started_at).isoformat(),
+        }
+
+    def snapshot(self) -> object:
+        return (self.is_on, self.extra_state_attributes)

@@ -20,3 +20,8 @@ CONNECT_BACKOFF_MAX_SECONDS: Final = 120.0
 PRESENCE_CHECK_SECONDS: Final = 5.0
 # Upper bound for connecting plus the driver's handshake and first reads.
 SETUP_TIMEOUT_SECONDS: Final = 30.0
+
+# Cooking: bus events (their data is described in README.md).
+EVENT_ALERT: Final = f"{DOMAIN}_alert"
+EVENT_SESSION_STARTED: Final = f"{DOMAIN}_session_started"
+EVENT_SESSION_ENDED: Final = f"{DOMAIN}_session_ended"

@@ -42,7 +42,8 @@ from .const import (
     UNAVAILABLE_GRACE_SECONDS,
 )
 from .devices import Driver, create_driver
-from .devices.base import DeviceError, ModelInfo
+from .devices.base import DeviceError, ModelInfo, ProbeAlarmDriver
+from .devices.thermometer import TemperatureUnit, to_device_unit
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -316,6 +317,36 @@ class KitchenBleCoordinator:
             except (DeviceError, BleakError, TimeoutError, EOFError) as err:
                 # The link is probably going away; bleak's callback follows.
                 _LOGGER.debug("%s: poll failed: %s", self.address, err)
+
+    @property
+    def supports_probe_alarm(self) -> bool:
+        """Whether the device keeps alarm thresholds that the integration can write."""
+        return isinstance(self.driver, ProbeAlarmDriver)
+
+    async def async_set_probe_alarm(self, probe: int, high_celsius: float | None) -> bool:
+        """Write probe ``probe``'s device alarm (None clears it); False if not written.
+
+        One command at a time, like every other exchange with the device. A
+        failed write is logged at debug level and never raised: the device
+        alarm only mirrors the integration's own target alerts.
+        """
+        driver = self.driver
+        if not isinstance(driver, ProbeAlarmDriver):  # pragma: no cover - callers check first
+            return False
+        async with self._lock:
+            client = self.client
+            if client is None:  # pragma: no cover - the link went while waiting for the lock
+                return False
+            high = None
+            if high_celsius is not None:
+                unit: TemperatureUnit = getattr(self.driver.state, "unit", "°C")
+                high = round(to_device_unit(high_celsius, unit))
+            try:
+                await driver.async_set_probe_alarm(client, probe, high)
+            except (DeviceError, BleakError, TimeoutError, EOFError, ValueError) as err:
+                _LOGGER.debug("%s: probe %d alarm not written: %s", self.address, probe, err)
+                return False
+        return True
 
     @callback
     def _async_driver_updated(self) -> None:

@@ -9,6 +9,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import HomeAssistant
 
+from .cooking_runtime import get_runtime
 from .coordinator import KitchenBleConfigEntry
 
 TO_REDACT = {CONF_ADDRESS}
@@ -33,4 +34,5 @@ async def async_get_config_entry_diagnostics(
             "rssi": coordinator.rssi,
         },
         "state": asdict(coordinator.driver.state),
+        "cooking": get_runtime(hass).diagnostics(coordinator.address),
     }

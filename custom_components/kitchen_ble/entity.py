@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.core import callback
+from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .coordinator import KitchenBleCoordinator
@@ -27,12 +27,18 @@ class KitchenBleEntity(Entity):
     def available(self) -> bool:
         return self.always_available or self.coordinator.available
 
+    @callback
+    def _async_listen(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Subscribe ``update`` to what this entity's state comes from."""
+        return self.coordinator.async_add_listener(update)
+
     def snapshot(self) -> object:
         """What the state is made of; a write happens only when it changes."""
         return None
 
     async def async_added_to_hass(self) -> None:
-        self.async_on_remove(self.coordinator.async_add_listener(self._async_coordinator_updated))
+        await super().async_added_to_hass()  # e.g. the event platform restores its last event
+        self.async_on_remove(self._async_listen(self._async_coordinator_updated))
         self._last_written = (self.available, self.snapshot())
 
     @callback

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -16,10 +17,13 @@ from homeassistant.const import (
     SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
     EntityCategory,
     UnitOfTemperature,
+    UnitOfTime,
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .cooking_entity import CookingEntity, probe_numbers
+from .cooking_state import ProbeCook
 from .coordinator import KitchenBleConfigEntry, KitchenBleCoordinator
 from .devices.thermometer import ThermometerState
 from .entity import KitchenBleEntity
@@ -50,7 +54,8 @@ def _probe(index: int) -> KitchenBleSensorDescription:
         device_class=SensorDeviceClass.TEMPERATURE,
         state_class=SensorStateClass.MEASUREMENT,
         device_unit=True,
-        value_fn=lambda c: _state(c).probes[index],
+        # the device may turn out to have fewer probes than the configured model
+        value_fn=lambda c: p[index] if index < len(p := _state(c).probes) else None,
     )
 
 
@@ -123,9 +128,15 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors of one device."""
     coordinator = entry.runtime_data
-    async_add_entities(
+    entities: list[KitchenBleEntity] = [
         KitchenBleSensor(coordinator, description) for description in descriptions_for(coordinator)
+    ]
+    entities.extend(
+        TimeToTargetSensor(coordinator, description, n)
+        for n in probe_numbers(coordinator)
+        for description in time_to_target(n)
     )
+    async_add_entities(entities)
 
 
 class KitchenBleSensor(KitchenBleEntity, SensorEntity):
@@ -152,3 +163,47 @@ class KitchenBleSensor(KitchenBleEntity, SensorEntity):
 
     def snapshot(self) -> object:
         return (self.native_value, self.native_unit_of_measurement)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimeToTargetDescription(SensorEntityDescription):
+    """A view of a probe's time to target, as the cooking runtime shows it."""
+
+    value_fn: Callable[[ProbeCook], datetime | int | None]
+
+
+def time_to_target(n: int) -> tuple[TimeToTargetDescription, ...]:
+    """When probe ``n`` reaches its target; unknown without a target or a rise."""
+    return (
+        TimeToTargetDescription(
+            key=f"probe_{n}_ready_at",
+            translation_key="probe_ready_at",
+            translation_placeholders={"probe": str(n)},
+            device_class=SensorDeviceClass.TIMESTAMP,
+            value_fn=lambda p: p.ready_at,
+        ),
+        TimeToTargetDescription(
+            key=f"probe_{n}_time_remaining",
+            translation_key="probe_time_remaining",
+            translation_placeholders={"probe": str(n)},
+            device_class=SensorDeviceClass.DURATION,
+            native_unit_of_measurement=UnitOfTime.MINUTES,
+            # the frontend shows "ready at" as "in 25 minutes" already
+            entity_registry_enabled_default=False,
+            value_fn=lambda p: p.remaining,
+        ),
+    )
+
+
+class TimeToTargetSensor(CookingEntity, SensorEntity):
+    """Written only when the shown minute changes; unavailable with the device."""
+
+    entity_description: TimeToTargetDescription
+    always_available = False
+
+    @property
+    def native_value(self) -> datetime | int | None:
+        return self.entity_description.value_fn(self.probe)
+
+    def snapshot(self) -> object:
+        return self.native_value

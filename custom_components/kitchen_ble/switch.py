@@ -1,4 +1,4 @@
-"""Switch: hold the device, or release it so the vendor's phone app can connect."""
+"""Switches: hold the device (or release it for the vendor's app); per probe the range alarm."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .cooking_entity import CookingEntity, probe_numbers
 from .coordinator import KitchenBleConfigEntry
 from .entity import KitchenBleEntity
 
@@ -26,8 +27,24 @@ async def async_setup_entry(
     entry: KitchenBleConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the connection switch of one device."""
-    async_add_entities([HoldConnectionSwitch(entry.runtime_data, HOLD_CONNECTION)])
+    """Add the connection switch of one device, and the range alarms of a thermometer."""
+    coordinator = entry.runtime_data
+    entities: list[KitchenBleEntity] = [HoldConnectionSwitch(coordinator, HOLD_CONNECTION)]
+    entities.extend(
+        RangeAlarmSwitch(coordinator, range_alarm(n), n) for n in probe_numbers(coordinator)
+    )
+    async_add_entities(entities)
+
+
+def range_alarm(n: int) -> SwitchEntityDescription:
+    """Alerts when probe ``n`` leaves its range (a chamber probe); off and hidden by default."""
+    return SwitchEntityDescription(
+        key=f"probe_{n}_range_alarm",
+        translation_key="probe_range_alarm",
+        translation_placeholders={"probe": str(n)},
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+    )
 
 
 class HoldConnectionSwitch(KitchenBleEntity, SwitchEntity):
@@ -47,3 +64,20 @@ class HoldConnectionSwitch(KitchenBleEntity, SwitchEntity):
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         await self.coordinator.async_set_hold_connection(False)
+
+
+class RangeAlarmSwitch(CookingEntity, SwitchEntity):
+    """On: alert when the probe leaves the range set by its range minimum and maximum."""
+
+    @property
+    def is_on(self) -> bool:
+        return self.probe.range_alarm
+
+    def snapshot(self) -> object:
+        return self.is_on
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        self.runtime.async_change_probe(self.key, self.number, lambda t: t, range_alarm=True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        self.runtime.async_change_probe(self.key, self.number, lambda t: t, range_alarm=False)

@@ -238,3 +238,15 @@ def test_naive_estimate() -> None:
     assert naive_estimate((0.0, 40.0), (10.0, 39.0), 51.0, 10.0) is None  # falling
     assert naive_estimate((10.0, 40.0), (10.0, 41.0), 51.0, 10.0) is None  # same time
     assert naive_estimate((0.0, 40.0), (10.0, 52.0), 51.0, 10.0) == 0.0
+
+
+def test_a_probe_held_at_one_reading_never_overflows() -> None:
+    """Readings that do not move, at epoch times: rounding noise must not explode the fit."""
+    for seed in range(2000):
+        rng = random.Random(seed)
+        base = rng.choice([20.0, 41.0, 45.5, 61.0, 110.0])
+        start = 1.7e9 + rng.random() * 1e6
+        points = [(start + i * 30.0 + rng.random(), base) for i in range(rng.randint(5, 40))]
+        fit = fit_curve(points)
+        assert fit.temperature == pytest.approx(base, abs=1e-6)
+        assert abs(fit.rate) < 1e-6

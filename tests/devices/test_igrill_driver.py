@@ -16,6 +16,7 @@ from custom_components.kitchen_ble.devices.base import (
     HandshakeError,
     ModelInfo,
     NotifyCallback,
+    ProbeAlarmDriver,
     UnsupportedDeviceError,
 )
 from custom_components.kitchen_ble.devices.igrill import driver as driver_module
@@ -507,3 +508,15 @@ async def test_set_threshold_unknown_probe(probe: int) -> None:
     with pytest.raises(ValueError, match="no probe"):
         await driver.async_set_threshold(client, probe, None, 100)
     assert client.writes == []
+
+
+async def test_probe_alarm_capability_sets_the_high_limit_only() -> None:
+    driver, _ = make_driver()
+    assert isinstance(driver, ProbeAlarmDriver)
+    client = make_client(m.IGRILL_V2)
+    await driver.async_set_probe_alarm(client, 2, 57)
+    await driver.async_set_probe_alarm(client, 3, None)
+    assert client.writes == [
+        (m.CHAR_THRESHOLDS[1], bytes.fromhex("00803900"), True),
+        (m.CHAR_THRESHOLDS[2], bytes.fromhex("0080ff7f"), True),
+    ]

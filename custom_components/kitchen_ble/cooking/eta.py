@@ -32,6 +32,7 @@ DEFAULT_STALL_RATE: Final = 2.0 / 3600  # °C/s; slower than this is a stall (or
 DEFAULT_RESUME_RATE: Final = 6.0 / 3600  # °C/s needed to leave the stall
 DEFAULT_MIN_SPAN: Final = 180.0  # s of data before any estimate
 MIN_BUCKETS: Final = 5
+MAX_SLOWDOWN_EXPONENT: Final = 50.0  # k times the window beyond this is a plateau
 MAX_NEWTON_RATIO: Final = 0.9  # caps the Newton time at 2.6 times the straight line
 
 
@@ -76,6 +77,10 @@ def fit_curve(points: Sequence[tuple[float, float]]) -> Fit:
     if mid_rate <= 0 or acceleration >= 0:
         return Fit(t_end, a, rate, acceleration, 0.0)
     k = -acceleration / mid_rate
+    if k * (t_end - points[0][0]) > MAX_SLOWDOWN_EXPONENT:
+        # a flat curve whose tiny rate is rounding noise (a probe held at one
+        # reading): exp(k s) would overflow, and the curve is a plateau anyway
+        return Fit(t_end, a, rate, acceleration, k)
     # with k known, a Newton curve T(s) = T_end + r g(s), g(s) = (1 - exp(-k s)) / k,
     # is linear in T_end and the end rate r: fit it, so the end point is read off a
     # Newton curve rather than a parabola (g(s) -> s as k -> 0: no cancellation)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 NotifyCallback = Callable[[Any, bytearray], None]
 
@@ -31,6 +31,19 @@ class GattClient(Protocol):
 
     async def start_notify(
         self, char_specifier: Any, callback: NotifyCallback, **kwargs: Any
+    ) -> None: ...
+
+
+@runtime_checkable
+class ProbeAlarmDriver(Protocol):
+    """Optional driver capability: the device keeps an alarm threshold per probe.
+
+    ``high`` is in the device's own unit (``state.unit``); None clears it.
+    Drivers without device-side alarms simply do not have this method.
+    """
+
+    async def async_set_probe_alarm(
+        self, client: GattClient, probe: int, high: int | None
     ) -> None: ...
 
 

@@ -28,3 +28,13 @@ class ThermometerState:
     propane: int | None = None  # percent
     elements: HeatingElements | None = None
     firmware: str | None = None
+
+
+def to_celsius(value: float, unit: TemperatureUnit) -> float:
+    """A reading in the device unit, in °C (what the cooking logic works in)."""
+    return (value - 32.0) * 5.0 / 9.0 if unit == "°F" else float(value)
+
+
+def to_device_unit(celsius: float, unit: TemperatureUnit) -> float:
+    """A °C value in the device unit (for thresholds the device compares itself)."""
+    return celsius * 9.0 / 5.0 + 32.0 if unit == "°F" else celsius

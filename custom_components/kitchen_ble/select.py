@@ -1,0 +1,50 @@
+"""Select: per probe a doneness preset that sets the target ("custom" keeps it)."""
+
+from __future__ import annotations
+
+from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .cooking.presets import PRESET_IDS
+from .cooking_entity import CookingEntity, probe_numbers
+from .coordinator import KitchenBleConfigEntry
+
+PARALLEL_UPDATES = 0
+
+
+def description(n: int) -> SelectEntityDescription:
+    return SelectEntityDescription(
+        key=f"probe_{n}_preset",
+        translation_key="probe_preset",
+        translation_placeholders={"probe": str(n)},
+        entity_category=EntityCategory.CONFIG,
+        options=list(PRESET_IDS),
+    )
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: KitchenBleConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the preset select of every probe of one thermometer."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        PresetSelect(coordinator, description(n), n) for n in probe_numbers(coordinator)
+    )
+
+
+class PresetSelect(CookingEntity, SelectEntity):
+    """Choosing a preset sets the target; setting the target by hand shows "custom"."""
+
+    @property
+    def current_option(self) -> str:
+        return self.probe.setting.preset
+
+    def snapshot(self) -> object:
+        return self.current_option
+
+    async def async_select_option(self, option: str) -> None:
+        self.runtime.async_change_probe(self.key, self.number, lambda t: t.with_preset(option))

@@ -1,0 +1,54 @@
+"""Text: per probe a label ("Brisket") that alerts and the logbook quote."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from homeassistant.components.text import TextEntity, TextEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .cooking.targets import MAX_LABEL_LENGTH
+from .cooking_entity import CookingEntity, probe_numbers
+from .coordinator import KitchenBleConfigEntry
+
+PARALLEL_UPDATES = 0
+
+
+def description(n: int) -> TextEntityDescription:
+    return TextEntityDescription(
+        key=f"probe_{n}_label",
+        translation_key="probe_label",
+        translation_placeholders={"probe": str(n)},
+        entity_category=EntityCategory.CONFIG,
+        native_min=0,
+        native_max=MAX_LABEL_LENGTH,
+    )
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: KitchenBleConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the label of every probe of one thermometer."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        ProbeLabel(coordinator, description(n), n) for n in probe_numbers(coordinator)
+    )
+
+
+class ProbeLabel(CookingEntity, TextEntity):
+    """What is on the probe; empty by default."""
+
+    @property
+    def native_value(self) -> str:
+        return self.probe.setting.label
+
+    def snapshot(self) -> object:
+        return self.native_value
+
+    async def async_set_value(self, value: str) -> None:
+        label = value.strip()
+        self.runtime.async_change_probe(self.key, self.number, lambda t: replace(t, label=label))

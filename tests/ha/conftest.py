@@ -1,0 +1,28 @@
+"""Fixtures of the Home Assistant tests (the cooking ones use them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from unittest.mock import PropertyMock, patch
+
+import pytest
+from homeassistant.core import HomeAssistant
+
+
+@pytest.fixture
+def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
+    """The archive writes under the config directory: keep it in the test's own."""
+    hass.config.config_dir = str(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def all_entities_enabled() -> Iterator[None]:
+    """Every entity enabled, also those disabled by default."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
