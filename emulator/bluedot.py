@@ -160,6 +160,14 @@ class BlueDotDevice(EmulatedDevice):
         if self.alarm_active:
             self.alarm_silenced = True
 
+    def set_high_alarm(self, value: int) -> None:
+        """Set the high alarm with the device's buttons (or the vendor's app), in ``unit``."""
+        self._write_high_alarm(bytes([value]))
+
+    def set_unit(self, unit: int) -> None:
+        """Switch the display unit on the device (0 = °C, 1 = °F); the alarm is converted."""
+        self._write_units(bytes([unit]))
+
     def packet(self) -> bytes:
         """The update packet for the current state."""
         return encode_packet(

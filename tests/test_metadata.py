@@ -120,7 +120,10 @@ def test_manifest_matches_every_igrill_service() -> None:
     advertised = {m["service_uuid"] for m in MANIFEST["bluetooth"] if "service_uuid" in m}
     assert advertised == set(igrill_models.TEMPERATURE_SERVICE_UUIDS)
     assert {"connectable": True, "local_name": "iGrill*"} in MANIFEST["bluetooth"]
-    assert all(m.get("connectable") is True for m in MANIFEST["bluetooth"])
+    assert {"connectable": True, "local_name": "BlueDOT*"} in MANIFEST["bluetooth"]
+    # Only the passive nodes' matcher hears non-connectable advertisements.
+    passive = [m for m in MANIFEST["bluetooth"] if m.get("connectable") is not True]
+    assert passive == [{"connectable": False, "manufacturer_id": 0xFFFF}]
 
 
 def test_hacs_json_follows_the_rules() -> None:

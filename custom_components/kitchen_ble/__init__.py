@@ -8,11 +8,16 @@ from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .bluedot_alarm import async_follow_device_alarm
+from .brewing_runtime import DATA_BREWING, BrewingRuntime
+from .brewing_services import async_setup_brewing_services
 from .const import CONF_MODEL, DOMAIN
 from .cooking_runtime import DATA_COOKING, CookingRuntime, get_runtime, thermometer_state
 from .coordinator import KitchenBleConfigEntry, KitchenBleCoordinator
-from .devices import model_by_id
+from .devices import is_passive, model_by_id
+from .node_coordinator import NODE_PLATFORMS, async_setup_node_entry, is_node_entry
 from .services import async_setup_services
+from .voice import async_setup_voice, get_voice
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
@@ -35,6 +40,10 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     await runtime.async_load()
     hass.data[DATA_COOKING] = runtime
     async_setup_services(hass)
+    async_setup_voice(hass)
+    brewing = hass.data[DATA_BREWING] = BrewingRuntime(hass)
+    await brewing.async_load()
+    async_setup_brewing_services(hass)
     return True
 
 
@@ -47,19 +56,25 @@ async def async_setup_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -
             translation_key="unknown_model",
             translation_placeholders={"model": str(entry.data[CONF_MODEL])},
         )
+    if is_passive(model):  # a sensor node: advertisements only (node_coordinator.py)
+        return await async_setup_node_entry(hass, entry)
     coordinator = KitchenBleCoordinator(hass, entry, model)
     entry.runtime_data = coordinator
     entry.async_on_unload(coordinator.async_stop)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if thermometer_state(coordinator) is not None:  # pragma: no branch - only thermometers today
         entry.async_on_unload(get_runtime(hass).async_add_thermometer(coordinator))
+        entry.async_on_unload(async_follow_device_alarm(hass, coordinator))  # BlueDOT
+        entry.async_on_unload(get_voice(hass).async_add_thermometer(coordinator))
+        entry.async_on_unload(hass.data[DATA_BREWING].async_add_thermometer(coordinator))
     coordinator.async_start()
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -> bool:
     """Disconnect and cancel everything the entry started."""
-    unload_ok: bool = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    platforms = NODE_PLATFORMS if is_node_entry(entry) else PLATFORMS
+    unload_ok: bool = await hass.config_entries.async_unload_platforms(entry, platforms)
     return unload_ok
 
 

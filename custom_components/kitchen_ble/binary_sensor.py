@@ -13,10 +13,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
+from . import bluedot_entities, node_entities
 from .compat import BinarySensorDeviceClass
 from .cooking_entity import CookingEntity, probe_numbers
 from .coordinator import KitchenBleConfigEntry
 from .entity import KitchenBleEntity
+from .node_coordinator import is_node_entry
 
 PARALLEL_UPDATES = 0
 
@@ -36,9 +38,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the connection sensor of one device, and the cooking sensor of a thermometer."""
+    if is_node_entry(entry):  # a passive sensor node: node_entities.py
+        await node_entities.async_setup_binary_sensors(hass, entry, async_add_entities)
+        return
     entities: list[KitchenBleEntity] = [ConnectionSensor(entry.runtime_data, CONNECTION)]
     if probe_numbers(entry.runtime_data):  # pragma: no branch - only thermometers today
         entities.append(CookingSensor(entry.runtime_data, COOKING))
+    entities.extend(bluedot_entities.binary_sensors(entry.runtime_data))
     async_add_entities(entities)
 
 

@@ -9,6 +9,8 @@ from homeassistant.components.button import ButtonEntity, ButtonEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from . import brewing_entities
+from .brewing_entities import async_setup_program_entities
 from .cooking_entity import CookingEntity, probe_numbers
 from .cooking_runtime import CookingRuntime
 from .coordinator import KitchenBleConfigEntry
@@ -44,6 +46,7 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     if probe_numbers(coordinator):  # pragma: no branch - only thermometers today
         async_add_entities(CookButton(coordinator, description) for description in BUTTONS)
+    async_setup_program_entities(hass, entry, async_add_entities, brewing_entities.buttons)
 
 
 class CookButton(CookingEntity, ButtonEntity):

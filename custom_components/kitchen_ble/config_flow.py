@@ -1,7 +1,9 @@
 """Config flow: Bluetooth discovery or a pick from discovered devices.
 
 Before an entry is made the flow connects and completes the device's
-handshake, so an entry always stands for a device that answered.
+handshake, so an entry always stands for a device that answered. Passive
+advertisers (sensor nodes) are never connected: their advertisement, which
+must decode completely, is the check.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import HomeAssistant
 
-from .connection import ConnectError, async_connect, async_disconnect
+from .connection import ConnectError, async_connect, async_disconnect, async_release
 from .const import CONF_MODEL, DOMAIN, SETUP_TIMEOUT_SECONDS
-from .devices import create_driver, identify
+from .devices import create_driver, identify, is_passive
 from .devices.base import DeviceError, HandshakeError, ModelInfo, UnsupportedDeviceError
 
 _LOGGER = logging.getLogger(__name__)
@@ -35,9 +37,11 @@ async def async_check_device(hass: HomeAssistant, address: str, model: ModelInfo
     """
     client = await async_connect(hass, address, model.name)
     driver = create_driver(model, lambda: None)
+    started = False
     try:
         async with asyncio.timeout(SETUP_TIMEOUT_SECONDS):
             await driver.async_start(client)
+        started = True
     except UnsupportedDeviceError as err:
         raise ConnectError("not_supported", str(err)) from err
     except HandshakeError as err:
@@ -45,7 +49,10 @@ async def async_check_device(hass: HomeAssistant, address: str, model: ModelInfo
     except (DeviceError, BleakError, TimeoutError, EOFError) as err:
         raise ConnectError("cannot_connect", str(err)) from err
     finally:
-        await async_disconnect(client)
+        if started:
+            await async_release(driver, client)  # the driver's goodbye (if it has one) first
+        else:
+            await async_disconnect(client)
     return driver.model
 
 
@@ -69,12 +76,36 @@ class KitchenBleConfigFlow(ConfigFlow, domain=DOMAIN):
         """A matcher in the manifest found a device."""
         await self.async_set_unique_id(discovery_info.address)
         self._abort_if_unique_id_configured()
-        model = identify(discovery_info.name, discovery_info.service_uuids)
+        model = identify(
+            discovery_info.name, discovery_info.service_uuids, discovery_info.manufacturer_data
+        )
         if model is None:
             return self.async_abort(reason="not_supported")
         self._discovery, self._model = discovery_info, model
         self.context["title_placeholders"] = {"name": _title(discovery_info, model)}
+        if is_passive(model):
+            return await self.async_step_passive_confirm()
         return await self.async_step_bluetooth_confirm()
+
+    async def async_step_passive_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask before adding a discovered passive advertiser (nothing to connect to)."""
+        assert self._discovery is not None
+        assert self._model is not None
+        if user_input is not None:
+            return self.async_create_entry(
+                title=_title(self._discovery, self._model),
+                data={CONF_ADDRESS: self._discovery.address, CONF_MODEL: self._model.model_id},
+            )
+        return self.async_show_form(
+            step_id="passive_confirm",
+            description_placeholders={
+                "name": _title(self._discovery, self._model),
+                "model": self._model.name,
+                "address": self._discovery.address,
+            },
+        )
 
     async def async_step_bluetooth_confirm(
         self, user_input: dict[str, Any] | None = None
@@ -110,10 +141,17 @@ class KitchenBleConfigFlow(ConfigFlow, domain=DOMAIN):
                 return result
 
         configured = self._async_current_ids(include_ignore=False)
-        for info in async_discovered_service_info(self.hass, connectable=True):
+        # Connectable devices first; then what only passive scanners hear, of
+        # which only passive advertisers can be added.
+        heard = (
+            *async_discovered_service_info(self.hass, connectable=True),
+            *async_discovered_service_info(self.hass, connectable=False),
+        )
+        for info in heard:
             if info.address in configured or info.address in self._candidates:
                 continue
-            if (found := identify(info.name, info.service_uuids)) is not None:
+            found = identify(info.name, info.service_uuids, info.manufacturer_data)
+            if found is not None and (info.connectable or is_passive(found)):
                 self._candidates[info.address] = (info, found)
         if not self._candidates:
             return self.async_abort(reason="no_devices_found")
@@ -131,7 +169,8 @@ class KitchenBleConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult | None:
         """Check the device; make the entry, or fill ``errors`` and return None."""
         try:
-            model = await async_check_device(self.hass, info.address, model)
+            if not is_passive(model):  # a passive advertiser never takes a connection
+                model = await async_check_device(self.hass, info.address, model)
         except ConnectError as err:
             _LOGGER.debug("%s: check failed (%s): %s", info.address, err.reason, err)
             errors["base"] = err.reason

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 import bleak_retry_connector
 from bleak import BleakClient
 from bleak.exc import BleakError
 from homeassistant.components import bluetooth
 from homeassistant.core import HomeAssistant
+
+from .devices.base import StoppableDriver
+
+_LOGGER = logging.getLogger(__name__)
+
+# Upper bound for a driver's goodbye (``async_stop``) before disconnecting.
+STOP_TIMEOUT_SECONDS: Final = 5.0
 
 
 class ConnectError(Exception):
@@ -57,3 +66,14 @@ async def async_disconnect(client: BleakClient) -> None:
     """Disconnect, ignoring a link that is already gone."""
     with contextlib.suppress(BleakError, TimeoutError, EOFError):
         await client.disconnect()
+
+
+async def async_release(driver: object, client: BleakClient) -> None:
+    """Let the driver say goodbye (its optional ``async_stop``), then disconnect."""
+    if isinstance(driver, StoppableDriver) and client.is_connected:
+        try:
+            async with asyncio.timeout(STOP_TIMEOUT_SECONDS):
+                await driver.async_stop(client)
+        except (BleakError, TimeoutError, EOFError) as err:
+            _LOGGER.debug("%s: goodbye to the device failed: %r", client.address, err)
+    await async_disconnect(client)

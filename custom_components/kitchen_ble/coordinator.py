@@ -31,7 +31,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import CONNECTION_BLUETOOTH, DeviceInfo
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
 
-from .connection import ConnectError, async_connect, async_disconnect
+from .connection import ConnectError, async_connect, async_disconnect, async_release
 from .const import (
     CONNECT_BACKOFF_MAX_SECONDS,
     CONNECT_BACKOFF_SECONDS,
@@ -78,6 +78,10 @@ class KitchenBleCoordinator:
         self._acted_on: bluetooth.BluetoothServiceInfoBleak | None = None
         self._reported_lost = False
         self._stopping = False
+        # Alarm values (device unit, unit) written or being written on this link,
+        # per probe, oldest first: a device that reports its alarm back (BlueDOT)
+        # tells our own writes from the user's by them (bluedot_alarm.py).
+        self.alarm_writes: dict[int, list[tuple[int | None, TemperatureUnit]]] = {}
 
     # --- what entities read -------------------------------------------------
 
@@ -233,6 +237,7 @@ class KitchenBleCoordinator:
     @callback
     def _async_connected(self) -> None:
         self.connected = True
+        self.alarm_writes.clear()
         self.available = True
         self.connect_count += 1
         self.last_error = None
@@ -296,7 +301,7 @@ class KitchenBleCoordinator:
             self._cancel_poll = None
         if client is not None:
             async with self._lock:
-                await async_disconnect(client)
+                await async_release(self.driver, client)  # the driver's goodbye first
 
     @callback
     def _cancel_timers(self) -> None:
@@ -338,12 +343,17 @@ class KitchenBleCoordinator:
             if client is None:  # pragma: no cover - the link went while waiting for the lock
                 return False
             high = None
+            unit: TemperatureUnit = getattr(self.driver.state, "unit", "°C")
             if high_celsius is not None:
-                unit: TemperatureUnit = getattr(self.driver.state, "unit", "°C")
                 high = round(to_device_unit(high_celsius, unit))
+            writes = self.alarm_writes.setdefault(probe, [])
+            writes.append((high, unit))
+            del writes[:-8]  # only the latest matter; a device confirms within seconds
             try:
                 await driver.async_set_probe_alarm(client, probe, high)
             except (DeviceError, BleakError, TimeoutError, EOFError, ValueError) as err:
+                if (high, unit) in writes:  # pragma: no branch - unless trimmed meanwhile
+                    writes.remove((high, unit))
                 _LOGGER.debug("%s: probe %d alarm not written: %s", self.address, probe, err)
                 return False
         return True

@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 
 from .cooking_runtime import get_runtime
 from .coordinator import KitchenBleConfigEntry
+from .node_coordinator import is_node_entry, node_diagnostics
 
 TO_REDACT = {CONF_ADDRESS}
 
@@ -19,11 +20,14 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: KitchenBleConfigEntry
 ) -> dict[str, Any]:
     """Entry, model, link and the device's last snapshot."""
+    redacted = async_redact_data(
+        {"data": dict(entry.data), "options": dict(entry.options)}, TO_REDACT
+    )
+    if is_node_entry(entry):  # a passive sensor node
+        return {"entry": redacted, **node_diagnostics(entry)}
     coordinator = entry.runtime_data
     return {
-        "entry": async_redact_data(
-            {"data": dict(entry.data), "options": dict(entry.options)}, TO_REDACT
-        ),
+        "entry": redacted,
         "model": asdict(coordinator.model) | {"features": sorted(coordinator.model.features)},
         "connection": {
             "connected": coordinator.connected,

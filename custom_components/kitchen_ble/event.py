@@ -6,6 +6,8 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from . import brewing_entities
+from .brewing_entities import async_setup_program_entities
 from .cooking.alerts import Alert, AlertType
 from .cooking_entity import CookingEntity, probe_numbers
 from .coordinator import KitchenBleConfigEntry
@@ -34,6 +36,7 @@ async def async_setup_entry(
     async_add_entities(
         ProbeAlertEvent(coordinator, description(n), n) for n in probe_numbers(coordinator)
     )
+    async_setup_program_entities(hass, entry, async_add_entities, brewing_entities.events)
 
 
 class ProbeAlertEvent(CookingEntity, EventEntity):

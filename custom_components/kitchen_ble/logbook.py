@@ -10,6 +10,7 @@ from homeassistant.const import UnitOfTemperature
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.util.unit_conversion import TemperatureConverter
 
+from .brewing_logbook import async_describe_brewing_events
 from .const import DOMAIN, EVENT_ALERT, EVENT_SESSION_ENDED, EVENT_SESSION_STARTED
 
 # {temperature} and {target} are filled in the user's unit.
@@ -79,3 +80,4 @@ def async_describe_events(
     async_describe_event(DOMAIN, EVENT_ALERT, alert)
     async_describe_event(DOMAIN, EVENT_SESSION_STARTED, started)
     async_describe_event(DOMAIN, EVENT_SESSION_ENDED, ended)
+    async_describe_brewing_events(hass, async_describe_event)

@@ -22,11 +22,14 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from . import brewing_entities, node_entities
+from .brewing_entities import async_setup_program_entities
 from .cooking_entity import CookingEntity, probe_numbers
 from .cooking_state import ProbeCook
 from .coordinator import KitchenBleConfigEntry, KitchenBleCoordinator
 from .devices.thermometer import ThermometerState
 from .entity import KitchenBleEntity
+from .node_coordinator import is_node_entry
 
 PARALLEL_UPDATES = 0
 
@@ -127,6 +130,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the sensors of one device."""
+    if is_node_entry(entry):  # a passive sensor node: node_entities.py
+        await node_entities.async_setup_sensors(hass, entry, async_add_entities)
+        return
     coordinator = entry.runtime_data
     entities: list[KitchenBleEntity] = [
         KitchenBleSensor(coordinator, description) for description in descriptions_for(coordinator)
@@ -137,6 +143,7 @@ async def async_setup_entry(
         for description in time_to_target(n)
     )
     async_add_entities(entities)
+    async_setup_program_entities(hass, entry, async_add_entities, brewing_entities.sensors)
 
 
 class KitchenBleSensor(KitchenBleEntity, SensorEntity):

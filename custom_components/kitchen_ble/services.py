@@ -21,6 +21,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .cooking_runtime import get_runtime, thermometer_state
+from .coordinator import KitchenBleCoordinator
 
 ATTR_NAME: Final = "name"
 ATTR_DEVICE_ID: Final = "device_id"
@@ -61,7 +62,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
             keys = [
                 entry.runtime_data.address
                 for entry in hass.config_entries.async_loaded_entries(DOMAIN)
-                if entry.runtime_data.available and thermometer_state(entry.runtime_data)
+                if isinstance(entry.runtime_data, KitchenBleCoordinator)  # not a sensor node
+                and entry.runtime_data.available
+                and thermometer_state(entry.runtime_data)
             ]
         else:
             keys = [runtime.key_for_device_id(device_id) for device_id in ids]

@@ -6,9 +6,12 @@ is loaded as ``custom_components.kitchen_ble_virtual_proxy``).
 
     kitchen_ble_virtual_proxy:
       speed: 20            # device seconds per real second
-      devices:             # omit for one of each iGrill model
+      devices:             # omit for the default set (DEFAULT_DEVICES)
         - model: igrill_v2
           address: "70:91:8F:00:00:01"   # optional
+        - model: bluedot   # also: node, foreign_ffff (another 0xFFFF advertiser)
+        - model: node
+          passive: true    # heard through a second, passive-only proxy
 """
 
 from __future__ import annotations
@@ -22,20 +25,46 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from emulator.catalog import MODELS, OPTIONS, create_device, default_address
 from emulator.ha import async_start_proxy
-from emulator.igrill import DEFAULT_MODELS, MODELS, create_igrill, default_address
+from emulator.igrill import DEFAULT_MODELS
+from emulator.passive_proxy import PassiveProxy
 from emulator.proxy import DEFAULT_SLOTS, VirtualProxy
 
 DOMAIN = "kitchen_ble_virtual_proxy"
+DATA_PASSIVE = f"{DOMAIN}_passive"
 
-DEVICE_SCHEMA = vol.Schema(
-    {
-        vol.Required("model"): vol.In(list(MODELS)),
-        vol.Optional("address"): vol.Match(r"^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$"),
-        vol.Optional("name"): cv.string,
-        vol.Optional("unit"): vol.In([0, 1]),
-        vol.Optional("cooker_temperature"): vol.Coerce(float),
-    }
+# One of each iGrill, a BlueDOT, and two environment nodes: one heard through
+# the ordinary proxy, one only through a passive proxy (like a Shelly gateway).
+DEFAULT_DEVICES: list[dict[str, Any]] = [
+    *({"model": model} for model in DEFAULT_MODELS),
+    {"model": "bluedot"},
+    {"model": "node"},
+    {"model": "node", "passive": True},
+]
+
+
+def _model_options(device: dict[str, Any]) -> dict[str, Any]:
+    allowed = OPTIONS[device["model"]] | {"model", "address", "name", "passive"}
+    if unknown := set(device) - allowed:
+        raise vol.Invalid(f"{device['model']} takes no option {', '.join(sorted(unknown))}")
+    return device
+
+
+DEVICE_SCHEMA = vol.All(
+    vol.Schema(
+        {
+            vol.Required("model"): vol.In(list(MODELS)),
+            vol.Optional("address"): vol.Match(r"^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$"),
+            vol.Optional("name"): cv.string,
+            vol.Optional("unit"): vol.In([0, 1]),
+            vol.Optional("cooker_temperature"): vol.Coerce(float),
+            vol.Optional("high_alarm"): vol.All(int, vol.Range(min=0, max=255)),
+            vol.Optional("measurement_interval"): vol.All(vol.Coerce(float), vol.Range(min=1)),
+            vol.Optional("passive"): cv.boolean,
+        }
+    ),
+    _model_options,
 )
 
 CONFIG_SCHEMA = vol.Schema(
@@ -57,30 +86,47 @@ CONFIG_SCHEMA = vol.Schema(
 
 
 def build_proxy(conf: dict[str, Any]) -> VirtualProxy:
-    """A proxy with the configured devices (one of each iGrill by default)."""
+    """A proxy with the configured devices (``DEFAULT_DEVICES`` by default)."""
+    return build_proxies(conf)[0]
+
+
+def build_proxies(conf: dict[str, Any]) -> tuple[VirtualProxy, PassiveProxy | None]:
+    """The proxy, and a passive-only one if any device is ``passive``."""
     proxy = VirtualProxy(suffix=conf["suffix"], slots=conf["slots"], speed=conf["speed"])
-    devices = conf.get("devices") or [{"model": model} for model in DEFAULT_MODELS]
+    passive: PassiveProxy | None = None
     seen: Counter[str] = Counter()
-    for entry in devices:
+    for entry in conf.get("devices") or DEFAULT_DEVICES:
         options = dict(entry)
         model = options.pop("model")
         seen[model] += 1
         address = options.pop("address", None) or default_address(model, seen[model])
-        proxy.add(create_igrill(model, address, options.pop("name", None), **options))
-    return proxy
+        behind_passive = options.pop("passive", False)
+        device = create_device(model, address, options.pop("name", None), **options)
+        if behind_passive:
+            if passive is None:
+                passive = PassiveProxy(suffix=f"{conf['suffix']}-passive", speed=conf["speed"])
+            passive.add(device)
+        else:
+            proxy.add(device)
+    return proxy, passive
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Start the proxy from YAML; stop it when Home Assistant stops."""
     if DOMAIN not in config:
         return True
-    proxy = build_proxy(config[DOMAIN])
-    stop = async_start_proxy(hass, proxy, interval=config[DOMAIN]["interval"])
+    proxy, passive = build_proxies(config[DOMAIN])
+    interval = config[DOMAIN]["interval"]
+    stops = [async_start_proxy(hass, proxy, interval=interval)]
     hass.data[DOMAIN] = proxy
+    if passive is not None:
+        stops.append(async_start_proxy(hass, passive, interval=interval))
+        hass.data[DATA_PASSIVE] = passive
 
     @callback
     def _on_stop(_event: Event) -> None:
-        stop()
+        for stop in stops:
+            stop()
 
     hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _on_stop)
     return True

@@ -205,7 +205,8 @@ def inputs_of(section: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_every_blueprint_is_tested() -> None:
-    assert {path.name for path in SOURCE.glob("*.yaml")} == set(ALL_BLUEPRINTS)
+    brewing = {"fermentation_chamber.yaml", "notify_brew_alarm.yaml"}  # test_brewing_blueprints
+    assert {path.name for path in SOURCE.glob("*.yaml")} == set(ALL_BLUEPRINTS) | brewing
 
 
 @pytest.mark.parametrize("name", ALL_BLUEPRINTS)

@@ -9,9 +9,12 @@ from custom_components.kitchen_ble.devices import (
     Driver,
     create_driver,
     identify,
+    is_passive,
     model_by_id,
 )
+from custom_components.kitchen_ble.devices.advertisers import NODE
 from custom_components.kitchen_ble.devices.base import ModelInfo, UnsupportedDeviceError
+from custom_components.kitchen_ble.devices.bluedot import BLUEDOT, BlueDotDriver
 from custom_components.kitchen_ble.devices.igrill import (
     MODEL_BY_SERVICE,
     TEMPERATURE_SERVICE_UUIDS,
@@ -28,7 +31,12 @@ EXPECTED = {
     "kitchen_thermometer": ("Kitchen Thermometer", "iDevices", 2),
     "pulse_1000": ("Pulse 1000", "Weber", 2),
     "pulse_2000": ("Pulse 2000", "Weber", 4),
+    "bluedot": ("BlueDOT", "ThermoWorks", 1),
+    "thingy_node": ("Environment node", "Nordic Semiconductor", 0),
 }
+FAMILIES = {"bluedot": "bluedot", "thingy_node": "node"}
+# The worked example of advertisers.md
+NODE_FRAME = bytes.fromhex("01 00 02 2D 03 00 FD 04 00 00 01 B8 05 5F")
 OTHER_SERVICES = ["0000180f-0000-1000-8000-00805f9b34fb", "64ac0000-4a4b-4b58-9f37-94d3c52ffdf7"]
 
 
@@ -36,7 +44,7 @@ def test_model_table() -> None:
     assert {model.model_id for model in MODELS} == set(EXPECTED)
     for model in MODELS:
         assert (model.name, model.manufacturer, model.probes) == EXPECTED[model.model_id]
-        assert model.family == "igrill"
+        assert model.family == FAMILIES.get(model.model_id, "igrill")
     assert len(TEMPERATURE_SERVICE_UUIDS) == 8
     assert all(uuid == uuid.lower() for uuid in TEMPERATURE_SERVICE_UUIDS)
 
@@ -49,6 +57,12 @@ def test_features() -> None:
     for model_id in ("igrill_mini", "igrill_mini_v2", "igrill_v2", "igrill_v202"):
         assert features[model_id] == {"battery"}
     assert features["kitchen_thermometer"] == {"battery"}
+    assert features["bluedot"] == {"alarm"}
+    assert features["thingy_node"] == {"passive"}
+
+
+def test_is_passive() -> None:
+    assert [model.model_id for model in MODELS if is_passive(model)] == ["thingy_node"]
 
 
 @pytest.mark.parametrize(("uuid", "model"), list(MODEL_BY_SERVICE.items()))
@@ -69,22 +83,53 @@ def test_identify_by_service(uuid: str, model: ModelInfo) -> None:
         ("KT", m.KITCHEN_THERMOMETER),
         ("iGrill_Pulse", m.IGRILL_V2),  # unknown iGrill name: best guess, refined on connect
         ("iGrill", m.IGRILL_V2),
+        ("BlueDOT", BLUEDOT),
+        ("BlueDOT_e2:f6:49", BLUEDOT),
     ],
 )
 def test_identify_by_name(name: str, model: ModelInfo) -> None:
     assert identify(name, OTHER_SERVICES) == model
 
 
-@pytest.mark.parametrize("name", [None, "", "KT_mini", "kt", "igrill_v2", "BlueDOT", "Pulse 2000"])
+def test_identify_bluedot_without_services() -> None:
+    assert identify("BlueDOT", []) is BLUEDOT
+
+
+@pytest.mark.parametrize(
+    "name", [None, "", "KT_mini", "kt", "igrill_v2", "bluedot", "BLUEDOT", "Pulse 2000"]
+)
 def test_identify_unknown(name: str | None) -> None:
     assert identify(name, OTHER_SERVICES) is None
     assert identify(name, []) is None
 
 
+def test_identify_node_by_its_payload() -> None:
+    assert identify(None, [], {0xFFFF: NODE_FRAME}) is NODE
+    assert identify("", [], {0x0059: b"\x00", 0xFFFF: NODE_FRAME}) is NODE
+    assert identify("iGrill_mini", [], {0xFFFF: NODE_FRAME}) is m.IGRILL_MINI  # the name first
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {0xFFFE: NODE_FRAME},  # another company id
+        {0xFFFF: NODE_FRAME[:-1]},  # not the documented size
+        {0xFFFF: NODE_FRAME + b"\x00"},
+        {0xFFFF: bytes([0x06]) + NODE_FRAME[1:]},  # the right size, but no node's records
+        {0xFFFF: bytes([0xAA, 0x01, 0, 1, 2, 3, 4, 5])},  # the emulator's foreign device
+    ],
+)
+def test_identify_not_a_node(data: dict[int, bytes]) -> None:
+    assert identify(None, [], data) is None
+
+
 def test_model_by_id() -> None:
     for model in MODELS:
         assert model_by_id(model.model_id) is model
-    assert model_by_id("bluedot") is None
+    assert model_by_id("bluedot") is BLUEDOT
+    assert model_by_id("thingy_node") is NODE
+    assert model_by_id("bluedot_2") is None
 
 
 def test_create_driver() -> None:
@@ -96,7 +141,15 @@ def test_create_driver() -> None:
     assert driver.poll_interval == 30.0
 
 
+def test_create_bluedot_driver() -> None:
+    driver: Driver = create_driver(BLUEDOT, lambda: None)
+    assert isinstance(driver, BlueDotDriver)
+    assert driver.state.probes == [None]
+
+
 def test_create_driver_unknown_family() -> None:
-    model = ModelInfo("bluedot", "BlueDOT", "ThermoWorks", "bluedot", 1)
-    with pytest.raises(UnsupportedDeviceError, match="bluedot"):
+    model = ModelInfo("smoker", "Smoker", "Someone", "smoker", 1)
+    with pytest.raises(UnsupportedDeviceError, match="smoker"):
         create_driver(model, lambda: None)
+    with pytest.raises(UnsupportedDeviceError, match="node"):  # passive: no driver at all
+        create_driver(NODE, lambda: None)

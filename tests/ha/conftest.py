@@ -9,6 +9,8 @@ from unittest.mock import PropertyMock, patch
 import pytest
 from homeassistant.core import HomeAssistant
 
+from .nodes import no_kegtron, passive_proxy  # noqa: F401  (fixtures for the node tests)
+
 
 @pytest.fixture
 def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Final, Protocol
 
-from . import igrill
+from . import advertisers, bluedot, igrill
 from .base import GattClient, ModelInfo, UnsupportedDeviceError
 from .thermometer import ThermometerState
 
@@ -29,16 +29,30 @@ class Driver(Protocol):
 
 type DriverFactory = Callable[[ModelInfo, Callable[[], None]], Driver]
 
-_DRIVERS: Final[dict[str, DriverFactory]] = {igrill.FAMILY: igrill.IGrillDriver}
+_DRIVERS: Final[dict[str, DriverFactory]] = {
+    igrill.FAMILY: igrill.IGrillDriver,
+    bluedot.FAMILY: bluedot.BlueDotDriver,
+}
 _MODEL_BY_SERVICE: Final[dict[str, ModelInfo]] = {**igrill.MODEL_BY_SERVICE}
-_NAME_RULES: Final[tuple[Callable[[str], ModelInfo | None], ...]] = (igrill.model_from_name,)
+_NAME_RULES: Final[tuple[Callable[[str], ModelInfo | None], ...]] = (
+    igrill.model_from_name,
+    bluedot.model_from_name,
+)
 
-MODELS: Final[tuple[ModelInfo, ...]] = (*igrill.MODELS,)
+MODELS: Final[tuple[ModelInfo, ...]] = (*igrill.MODELS, *bluedot.MODELS, *advertisers.MODELS)
 _MODEL_BY_ID: Final = {model.model_id: model for model in MODELS}
 
 
-def identify(local_name: str | None, service_uuids: Iterable[str]) -> ModelInfo | None:
-    """The model an advertisement most likely comes from: service UUIDs first, then name."""
+def identify(
+    local_name: str | None,
+    service_uuids: Iterable[str],
+    manufacturer_data: Mapping[int, bytes] | None = None,
+) -> ModelInfo | None:
+    """The model an advertisement most likely comes from.
+
+    Service UUIDs first, then the name, then a passive node's payload (which
+    must decode completely: other devices use the node's company id too).
+    """
     present = {uuid.lower() for uuid in service_uuids}
     for uuid, model in _MODEL_BY_SERVICE.items():
         if uuid in present:
@@ -47,7 +61,14 @@ def identify(local_name: str | None, service_uuids: Iterable[str]) -> ModelInfo 
         for rule in _NAME_RULES:
             if (guess := rule(local_name)) is not None:
                 return guess
+    if manufacturer_data and advertisers.is_node(manufacturer_data):
+        return advertisers.NODE
     return None
+
+
+def is_passive(model: ModelInfo) -> bool:
+    """Whether the model only advertises: no connection, no driver."""
+    return advertisers.FEATURE_PASSIVE in model.features
 
 
 def model_by_id(model_id: str) -> ModelInfo | None:
@@ -63,4 +84,4 @@ def create_driver(model: ModelInfo, on_update: Callable[[], None]) -> Driver:
     return factory(model, on_update)
 
 
-__all__ = ["MODELS", "Driver", "create_driver", "identify", "model_by_id"]
+__all__ = ["MODELS", "Driver", "create_driver", "identify", "is_passive", "model_by_id"]

@@ -47,6 +47,17 @@ class ProbeAlarmDriver(Protocol):
     ) -> None: ...
 
 
+@runtime_checkable
+class StoppableDriver(Protocol):
+    """Optional driver capability: something to do before a deliberate disconnect.
+
+    Best effort (it must not raise for a link that is already going), e.g. the
+    BlueDOT's slow update interval so the device saves power for the next app.
+    """
+
+    async def async_stop(self, client: GattClient) -> None: ...
+
+
 class DeviceError(Exception):
     """A device did not behave as its protocol says."""
 

@@ -1,0 +1,127 @@
+"""Intents about the probes, for Assist: a probe's target and its time to target.
+
+The sentences of ``voice.py`` lead here ("how long until the brisket is
+done", "what is the target of probe 1"); custom sentences can too, with the
+slot ``name`` (a probe's label, or "probe 1"). When an assistant asks, only
+probes whose entities are exposed to it are found. Answers are English.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import voluptuous as vol
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import intent
+
+from .cooking_runtime import get_runtime
+from .voice import INTENT_TARGET, INTENT_TIME_TO_TARGET, VoiceProbe, get_voice
+
+
+async def async_setup_intents(hass: HomeAssistant) -> None:
+    """Called by the ``intent`` integration."""
+    intent.async_register(hass, GetTargetHandler())
+    intent.async_register(hass, TimeToTargetHandler())
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def duration(minutes: int) -> str:
+    """25 minutes, 1 hour, 2 hours and 5 minutes."""
+    if minutes < 60:
+        return _plural(minutes, "minute")
+    hours, rest = divmod(minutes, 60)
+    spoken = _plural(hours, "hour")
+    return f"{spoken} and {_plural(rest, 'minute')}" if rest else spoken
+
+
+def _value(state: str) -> str:
+    """57, 57.5: as the number shows it, without a trailing .0."""
+    value = float(state)
+    return str(int(value)) if math.isclose(value, round(value)) else f"{value:.1f}"
+
+
+class ProbeIntentHandler(intent.IntentHandler):
+    """Finds the probes named by the slot ``name``; says one sentence about each."""
+
+    @property
+    def slot_schema(self) -> dict[Any, Any]:
+        return {vol.Required("name"): intent.non_empty_string}
+
+    def speech(self, hass: HomeAssistant, probe: VoiceProbe, subject: str) -> str:
+        raise NotImplementedError
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        hass = intent_obj.hass
+        slots = self.async_validate_slots(intent_obj.slots)
+        name: str = slots["name"]["value"]
+        voice = get_voice(hass)
+        probes = voice.find(self.intent_type, name, intent_obj.assistant)
+        if not probes:
+            raise intent.IntentHandleError(f"There is no probe called {name}")
+        several = len(probes) > 1  # "probe 1" of two thermometers: say which is which
+        sentences = [
+            self.speech(hass, p, f"{p.device_name} {p.subject}" if several else p.subject)
+            for p in probes
+        ]
+        entity_ids = [
+            e for p in probes for e in voice.entities(p, self.intent_type, intent_obj.assistant)
+        ]
+        states = [s for e in entity_ids if (s := hass.states.get(e)) is not None]
+        response = intent_obj.create_response()
+        response.response_type = intent.IntentResponseType.QUERY_ANSWER
+        response.async_set_speech(" ".join(sentences))
+        response.async_set_results(
+            success_results=[
+                intent.IntentResponseTarget(
+                    type=intent.IntentResponseTargetType.ENTITY, name=s.name, id=s.entity_id
+                )
+                for s in states
+            ]
+        )
+        response.async_set_states(states)
+        return response
+
+
+class GetTargetHandler(ProbeIntentHandler):
+    """The target temperature of a probe, in the user's unit."""
+
+    intent_type = INTENT_TARGET
+    description = "Tells the target temperature of a Kitchen BLE thermometer probe"
+
+    def __init__(self) -> None:
+        self.platforms = {"number"}  # offered to LLM agents while such entities are exposed
+
+    def speech(self, hass: HomeAssistant, probe: VoiceProbe, subject: str) -> str:
+        state = None if probe.target is None else hass.states.get(probe.target)
+        if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+            return f"{subject} has no target."
+        unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")
+        return f"The target of {subject} is {_value(state.state)} {unit}".rstrip() + "."
+
+
+class TimeToTargetHandler(ProbeIntentHandler):
+    """How long until a probe reaches its target, from its time-to-target estimate."""
+
+    intent_type = INTENT_TIME_TO_TARGET
+    description = "Tells how long until the food on a Kitchen BLE thermometer probe is done"
+
+    def __init__(self) -> None:
+        self.platforms = {"sensor"}  # offered to LLM agents while such entities are exposed
+
+    def speech(self, hass: HomeAssistant, probe: VoiceProbe, subject: str) -> str:
+        runtime = get_runtime(hass)
+        cook = runtime.probe(probe.key, probe.number)
+        target = cook.setting.target
+        if target is None:
+            return f"{subject} has no target."
+        temperature = cook.temperature if runtime.device(probe.key).available else None
+        if temperature is not None and (temperature >= target or cook.remaining == 0):
+            return f"{subject} has reached its target."
+        if temperature is None or cook.remaining is None:
+            return f"I can't estimate yet when {subject} will be done."
+        return f"{subject} will be done in about {duration(cook.remaining)}."
