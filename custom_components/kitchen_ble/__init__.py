@@ -57,7 +57,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -
             translation_placeholders={"model": str(entry.data[CONF_MODEL])},
         )
     if is_passive(model):  # a sensor node: advertisements only (node_coordinator.py)
-        return await async_setup_node_entry(hass, entry)
+        node = await async_setup_node_entry(hass, entry)
+        entry.async_on_unload(hass.data[DATA_BREWING].async_add_node(node))  # its temperature
+        return True
     coordinator = KitchenBleCoordinator(hass, entry, model)
     entry.runtime_data = coordinator
     entry.async_on_unload(coordinator.async_stop)

@@ -2,7 +2,9 @@
 
 Per program: sensors for its state, setpoint, step and time left in the step,
 an event entity for its alarms and buttons to start, pause, resume, skip a
-step, stop and acknowledge its alarms. The platform files call
+step, stop and acknowledge its alarms. The source device is a thermometer
+or a passive sensor node (its platform files skip the node's own entities
+and add only these). The platform files call
 ``async_setup_program_entities`` with their own entity factory; programs made
 later arrive through the runtime's dispatcher signal.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.components.event import EventEntity, EventEntityDescription
@@ -22,8 +24,10 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import UnitOfTemperature, UnitOfTime
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -34,13 +38,23 @@ from .brewing.runner import ProgramRun, RunState
 from .brewing_runtime import (
     BrewingRuntime,
     get_brewing,
+    program_device_info,
     signal_new_program,
     utc_timestamp,
 )
-from .coordinator import KitchenBleConfigEntry, KitchenBleCoordinator
-from .entity import KitchenBleEntity
 
-type Factory = Callable[[KitchenBleCoordinator, BrewingRuntime, Program], Iterable[Entity]]
+
+class SourceDevice(Protocol):
+    """The device a program's source belongs to: a thermometer's or a node's coordinator."""
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def device_info(self) -> DeviceInfo: ...
+
+
+type Factory = Callable[[SourceDevice, BrewingRuntime, Program], Iterable[Entity]]
 
 STATES = [state.value for state in RunState]
 ALARM_TYPES = [kind.value for kind in BrewAlarmType]
@@ -49,13 +63,13 @@ ALARM_TYPES = [kind.value for kind in BrewAlarmType]
 @callback
 def async_setup_program_entities(
     hass: HomeAssistant,
-    entry: KitchenBleConfigEntry,
+    entry: ConfigEntry[Any],
     async_add_entities: AddConfigEntryEntitiesCallback,
     factory: Factory,
 ) -> None:
     """Add the platform's entities of every program of this device, now and when made."""
     runtime = get_brewing(hass)
-    coordinator = entry.runtime_data
+    coordinator: SourceDevice = entry.runtime_data
 
     @callback
     def add(program_id: str) -> None:
@@ -66,33 +80,46 @@ def async_setup_program_entities(
         add(program.id)
 
 
-class ProgramEntity(KitchenBleEntity):
+class ProgramEntity(Entity):
     """One entity of one program; always available (the program is, the device may not be)."""
 
-    always_available = True
+    _attr_has_entity_name = True
+    _attr_should_poll = False
 
     def __init__(
         self,
-        coordinator: KitchenBleCoordinator,
+        device: SourceDevice,
         runtime: BrewingRuntime,
         program: Program,
         description: EntityDescription,
     ) -> None:
-        super().__init__(coordinator, description)
+        self.entity_description = description
+        self._attr_unique_id = f"{device.address}_{description.key}"
+        self._attr_device_info = program_device_info(device.device_info, device.address)
         self.runtime = runtime
         self.program_id = program.id
+        self._last_written: object = object()
 
     @property
     def program_run(self) -> ProgramRun:
         return self.runtime.runs[self.program_id]
 
+    def snapshot(self) -> object:
+        """What the state is made of; a write happens only when it changes."""
+        return None
+
     async def async_added_to_hass(self) -> None:
-        await super().async_added_to_hass()
+        await super().async_added_to_hass()  # e.g. the event platform restores its last event
         self.async_on_remove(self.runtime.async_add_entity(self.program_id, self))
+        self.async_on_remove(self.runtime.async_add_listener(self.program_id, self._async_updated))
+        self._last_written = self.snapshot()
 
     @callback
-    def _async_listen(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        return self.runtime.async_add_listener(self.program_id, update)
+    def _async_updated(self) -> None:
+        current = self.snapshot()
+        if current != self._last_written:
+            self._last_written = current
+            self.async_write_ha_state()
 
 
 def _key(program: Program, kind: str) -> str:
@@ -140,9 +167,7 @@ def _step(run: ProgramRun, _now: float) -> int | None:
     return None if run.step_index is None else run.step_index + 1
 
 
-def sensors(
-    coordinator: KitchenBleCoordinator, runtime: BrewingRuntime, program: Program
-) -> list[Entity]:
+def sensors(device: SourceDevice, runtime: BrewingRuntime, program: Program) -> list[Entity]:
     placeholders = {"program": program.name}
     descriptions = (
         ProgramSensorDescription(
@@ -179,7 +204,7 @@ def sensors(
             value_fn=_minutes_left,
         ),
     )
-    return [ProgramSensor(coordinator, runtime, program, d) for d in descriptions]
+    return [ProgramSensor(device, runtime, program, d) for d in descriptions]
 
 
 class ProgramSensor(ProgramEntity, SensorEntity):
@@ -216,12 +241,10 @@ COMMANDS = {
 }
 
 
-def buttons(
-    coordinator: KitchenBleCoordinator, runtime: BrewingRuntime, program: Program
-) -> list[Entity]:
+def buttons(device: SourceDevice, runtime: BrewingRuntime, program: Program) -> list[Entity]:
     return [
         ProgramButton(
-            coordinator,
+            device,
             runtime,
             program,
             ProgramButtonDescription(
@@ -251,16 +274,14 @@ class ProgramButton(ProgramEntity, ButtonEntity):
 # --- event ------------------------------------------------------------------------
 
 
-def events(
-    coordinator: KitchenBleCoordinator, runtime: BrewingRuntime, program: Program
-) -> list[Entity]:
+def events(device: SourceDevice, runtime: BrewingRuntime, program: Program) -> list[Entity]:
     description = EventEntityDescription(
         key=_key(program, "alarm"),
         translation_key="program_alarm",
         translation_placeholders={"program": program.name},
         event_types=ALARM_TYPES,
     )
-    return [ProgramAlarmEvent(coordinator, runtime, program, description)]
+    return [ProgramAlarmEvent(device, runtime, program, description)]
 
 
 class ProgramAlarmEvent(ProgramEntity, EventEntity):

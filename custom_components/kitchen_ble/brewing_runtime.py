@@ -2,8 +2,8 @@
 
 * Sources. A program's source is ``"<device id>:<probe>"``. Coordinators
   publish readings (°C, None while a probe is out or the device is away) into
-  a ``SourceRegistry``; anything else that measures a temperature (a passive
-  sensor node) plugs in with ``publish``.
+  a ``SourceRegistry``; a passive sensor node's temperature is a source of
+  the same shape (``"<address>:1"``, ``async_add_node``).
 * Runs. Every program has one ``ProgramRun``; each reading of its source and a
   timer (every 30 s, so a silent sensor raises sensor_lost and ``until`` steps
   end on time) advance it. The library and the runs are kept in one ``Store``.
@@ -32,6 +32,7 @@ from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.device_registry import CONNECTION_BLUETOOTH, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.event import async_track_time_interval
@@ -45,6 +46,7 @@ from .brewing.runner import ProgramRun, RunState
 from .const import DOMAIN
 from .coordinator import KitchenBleCoordinator
 from .devices.thermometer import ThermometerState, to_celsius
+from .node_coordinator import NodeCoordinator
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -160,13 +162,16 @@ class SourceRegistry:
         return lambda: listeners.remove(listener)
 
 
-def device_id_of(hass: HomeAssistant, coordinator: KitchenBleCoordinator) -> str:
+def program_device_info(device_info: DeviceInfo, address: str) -> DeviceInfo:
+    """A source device's info, found by its Bluetooth address (a node's has none of its own)."""
+    return device_info | DeviceInfo(connections={(CONNECTION_BLUETOOTH, address)})
+
+
+def device_id_of(hass: HomeAssistant, coordinator: KitchenBleCoordinator | NodeCoordinator) -> str:
     """The device registry id of a coordinator's device (made if it is not there yet)."""
-    return (
-        dr.async_get(hass)
-        .async_get_or_create(config_entry_id=coordinator.entry.entry_id, **coordinator.device_info)
-        .id
-    )
+    info = program_device_info(coordinator.device_info, coordinator.address)
+    entry_id = coordinator.entry.entry_id
+    return dr.async_get(hass).async_get_or_create(config_entry_id=entry_id, **info).id
 
 
 class BrewingRuntime:
@@ -244,6 +249,34 @@ class BrewingRuntime:
                 unsub()
             for source in sources:
                 self.sources.async_unregister(source)
+
+        return remove
+
+    @callback
+    def async_add_node(self, coordinator: NodeCoordinator) -> CALLBACK_TYPE:
+        """Publish a passive node's temperature as source ``<address>:1``; returns the stop."""
+        source = source_id(coordinator.address, 1)
+        self.sources.async_register(
+            source,
+            device_id=device_id_of(self.hass, coordinator),
+            entry_id=coordinator.entry.entry_id,
+            name=coordinator.entry.title,
+        )
+        unsub_reading = self.sources.async_listen(source, partial(self._async_reading, source))
+
+        @callback
+        def publish() -> None:
+            reading = coordinator.reading if coordinator.available else None
+            self.sources.publish(source, None if reading is None else reading.temperature)
+
+        unsub_node = coordinator.async_add_listener(publish)
+        publish()
+
+        @callback
+        def remove() -> None:
+            unsub_node()
+            unsub_reading()
+            self.sources.async_unregister(source)
 
         return remove
 

@@ -45,10 +45,11 @@ _SETTINGS: dict[Any, Any] = {
 # Home Assistant 2026.9+ types schemas as probatio's (see services.py).
 CREATE_SCHEMA: Any = vol.Schema(
     {
-        **_SETTINGS,
+        # a key equal to one already in the dict keeps the first marker: no default
+        **{key: value for key, value in _SETTINGS.items() if key != "probe"},
         vol.Required("name"): cv.string,
         vol.Required("device_id"): cv.string,
-        vol.Required("probe"): vol.Coerce(int),
+        vol.Optional("probe", default=1): vol.Coerce(int),  # a node's temperature: 1
         vol.Required("steps"): cv.ensure_list,
     }
 )

@@ -14,6 +14,7 @@ from .brewing_entities import async_setup_program_entities
 from .cooking_entity import CookingEntity, probe_numbers
 from .cooking_runtime import CookingRuntime
 from .coordinator import KitchenBleConfigEntry
+from .node_coordinator import is_node_entry
 
 PARALLEL_UPDATES = 0
 
@@ -42,9 +43,9 @@ async def async_setup_entry(
     entry: KitchenBleConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the cook buttons of one thermometer."""
+    """Add the cook buttons of one thermometer; the program buttons of any source device."""
     coordinator = entry.runtime_data
-    if probe_numbers(coordinator):  # pragma: no branch - only thermometers today
+    if not is_node_entry(entry) and probe_numbers(coordinator):  # a node has no probes
         async_add_entities(CookButton(coordinator, description) for description in BUTTONS)
     async_setup_program_entities(hass, entry, async_add_entities, brewing_entities.buttons)
 

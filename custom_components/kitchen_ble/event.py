@@ -11,6 +11,7 @@ from .brewing_entities import async_setup_program_entities
 from .cooking.alerts import Alert, AlertType
 from .cooking_entity import CookingEntity, probe_numbers
 from .coordinator import KitchenBleConfigEntry
+from .node_coordinator import is_node_entry
 
 PARALLEL_UPDATES = 0
 
@@ -31,11 +32,12 @@ async def async_setup_entry(
     entry: KitchenBleConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the alert event of every probe of one thermometer."""
+    """Add the alert event of every probe of one thermometer; the program alarms of any source."""
     coordinator = entry.runtime_data
-    async_add_entities(
-        ProbeAlertEvent(coordinator, description(n), n) for n in probe_numbers(coordinator)
-    )
+    if not is_node_entry(entry):  # a passive sensor node has no probes
+        async_add_entities(
+            ProbeAlertEvent(coordinator, description(n), n) for n in probe_numbers(coordinator)
+        )
     async_setup_program_entities(hass, entry, async_add_entities, brewing_entities.events)
 
 

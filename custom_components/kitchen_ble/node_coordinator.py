@@ -48,7 +48,8 @@ from .devices.base import ModelInfo
 
 _LOGGER = logging.getLogger(__name__)
 
-NODE_PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.SENSOR]
+# Button and event carry only the entities of brewing programs on the node.
+NODE_PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.EVENT, Platform.SENSOR]
 # A node repeats a frame within its advertising window (500 ms); the gateway
 # the fact sheet describes drops repeats within 10 s, and so does this.
 REPEAT_WINDOW_SECONDS: Final = 10.0
@@ -125,7 +126,7 @@ class NodeCoordinator(PassiveBluetoothProcessorCoordinator[NodeReading]):
             listener()
 
 
-async def async_setup_node_entry(hass: HomeAssistant, entry: ConfigEntry[Any]) -> bool:
+async def async_setup_node_entry(hass: HomeAssistant, entry: ConfigEntry[Any]) -> NodeCoordinator:
     """Set up a passive node's entry: entities first, then start listening."""
     model = model_by_id(entry.data[CONF_MODEL])
     assert model is not None  # checked by the caller
@@ -134,7 +135,7 @@ async def async_setup_node_entry(hass: HomeAssistant, entry: ConfigEntry[Any]) -
     await hass.config_entries.async_forward_entry_setups(entry, NODE_PLATFORMS)
     # only now: the platforms' processors must hear the first advertisement
     entry.async_on_unload(coordinator.async_start())
-    return True
+    return coordinator
 
 
 def node_diagnostics(entry: ConfigEntry[Any]) -> dict[str, Any]:

@@ -132,6 +132,7 @@ async def async_setup_entry(
     """Add the sensors of one device."""
     if is_node_entry(entry):  # a passive sensor node: node_entities.py
         await node_entities.async_setup_sensors(hass, entry, async_add_entities)
+        async_setup_program_entities(hass, entry, async_add_entities, brewing_entities.sensors)
         return
     coordinator = entry.runtime_data
     entities: list[KitchenBleEntity] = [
