@@ -57,6 +57,8 @@ def _probe(index: int) -> KitchenBleSensorDescription:
         device_class=SensorDeviceClass.TEMPERATURE,
         state_class=SensorStateClass.MEASUREMENT,
         device_unit=True,
+        # whole degrees on the device; one decimal once converted (°F shown as °C)
+        suggested_display_precision=1,
         # the device may turn out to have fewer probes than the configured model
         value_fn=lambda c: p[index] if index < len(p := _state(c).probes) else None,
     )
