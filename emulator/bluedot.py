@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from emulator.device import EmulatedDevice
+from emulator.device import EmulatedDevice, physics_steps
 from emulator.gatt import ATT_INVALID_ATTRIBUTE_VALUE_LENGTH, AttError, Characteristic, Service
 from emulator.igrill.physics import Probe
 
@@ -185,12 +185,9 @@ class BlueDotDevice(EmulatedDevice):
 
     def step(self, seconds: float) -> None:
         """Cook, then send one packet if an interval has passed."""
-        remaining = seconds
         elapsed = self.elapsed - seconds
-        while remaining > 0:
-            chunk = min(remaining, PHYSICS_STEP)
+        for chunk in physics_steps(seconds, PHYSICS_STEP):
             elapsed += chunk
-            remaining -= chunk
             if self.probe.plugged:
                 self.probe.step(chunk, self.cooker_temperature, elapsed)
         if self.probe.plugged:

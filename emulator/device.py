@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -50,6 +51,15 @@ class Advertisement:
 def seed_from_address(address: str) -> int:
     """A stable random seed for a device, so runs are repeatable."""
     return int(address.replace(":", ""), 16)
+
+
+def physics_steps(seconds: float, longest: float) -> Iterator[float]:
+    """``seconds`` cut into steps of at most ``longest`` seconds, so a long advance shows."""
+    remaining = seconds
+    while remaining > 0:
+        chunk = min(remaining, longest)
+        remaining -= chunk
+        yield chunk
 
 
 class EmulatedDevice:

@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-from emulator.device import Advertisement, Central, EmulatedDevice
+from emulator.device import Advertisement, Central, EmulatedDevice, physics_steps
 from emulator.igrill.physics import Supply, approach
 
 COMPANY_ID: Final = 0xFFFF
@@ -182,10 +182,7 @@ class NodeDevice(EmulatedDevice):
 
     def step(self, seconds: float) -> None:
         """Drift, maybe move the window, drain; measure when an interval has passed."""
-        remaining = seconds
-        while remaining > 0:
-            chunk = min(remaining, PHYSICS_STEP)
-            remaining -= chunk
+        for chunk in physics_steps(seconds, PHYSICS_STEP):
             if self.window_events:
                 mean = MEAN_OPEN if self.room.window_open else MEAN_CLOSED
                 if self.random.random() < chunk / mean:

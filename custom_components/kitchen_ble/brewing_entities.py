@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.components.event import EventEntity, EventEntityDescription
@@ -122,8 +122,21 @@ class ProgramEntity(Entity):
             self.async_write_ha_state()
 
 
-def _key(program: Program, kind: str) -> str:
-    return f"program_{program.id}_{kind}"
+class ProgramNaming(TypedDict):
+    """The fields every program entity description shares."""
+
+    key: str
+    translation_key: str
+    translation_placeholders: dict[str, str]
+
+
+def _named(program: Program, kind: str) -> ProgramNaming:
+    """Key, name and placeholder of the program's ``kind`` entity."""
+    return ProgramNaming(
+        key=f"program_{program.id}_{kind}",
+        translation_key=f"program_{kind}",
+        translation_placeholders={"program": program.name},
+    )
 
 
 # --- sensors ----------------------------------------------------------------------
@@ -168,37 +181,28 @@ def _step(run: ProgramRun, _now: float) -> int | None:
 
 
 def sensors(device: SourceDevice, runtime: BrewingRuntime, program: Program) -> list[Entity]:
-    placeholders = {"program": program.name}
     descriptions = (
         ProgramSensorDescription(
-            key=_key(program, "state"),
-            translation_key="program_state",
-            translation_placeholders={"program": program.name},
+            **_named(program, "state"),
             device_class=SensorDeviceClass.ENUM,
             options=STATES,
             value_fn=lambda run, _now: run.state.value,
             attributes_fn=_state_attributes,
         ),
         ProgramSensorDescription(
-            key=_key(program, "setpoint"),
-            translation_key="program_setpoint",
-            translation_placeholders=placeholders,
+            **_named(program, "setpoint"),
             device_class=SensorDeviceClass.TEMPERATURE,
             state_class=SensorStateClass.MEASUREMENT,
             native_unit_of_measurement=UnitOfTemperature.CELSIUS,
             value_fn=_setpoint,
         ),
         ProgramSensorDescription(
-            key=_key(program, "step"),
-            translation_key="program_step",
-            translation_placeholders=placeholders,
+            **_named(program, "step"),
             value_fn=_step,
             attributes_fn=_step_attributes,
         ),
         ProgramSensorDescription(
-            key=_key(program, "time_left"),
-            translation_key="program_time_left",
-            translation_placeholders=placeholders,
+            **_named(program, "time_left"),
             device_class=SensorDeviceClass.DURATION,
             native_unit_of_measurement=UnitOfTime.MINUTES,
             value_fn=_minutes_left,
@@ -248,10 +252,7 @@ def buttons(device: SourceDevice, runtime: BrewingRuntime, program: Program) -> 
             runtime,
             program,
             ProgramButtonDescription(
-                key=_key(program, translation_key.removeprefix("program_")),
-                translation_key=translation_key,
-                translation_placeholders={"program": program.name},
-                command=command,
+                **_named(program, translation_key.removeprefix("program_")), command=command
             ),
         )
         for command, translation_key in COMMANDS.items()
@@ -276,9 +277,7 @@ class ProgramButton(ProgramEntity, ButtonEntity):
 
 def events(device: SourceDevice, runtime: BrewingRuntime, program: Program) -> list[Entity]:
     description = EventEntityDescription(
-        key=_key(program, "alarm"),
-        translation_key="program_alarm",
-        translation_placeholders={"program": program.name},
+        **_named(program, "alarm"),
         event_types=ALARM_TYPES,
     )
     return [ProgramAlarmEvent(device, runtime, program, description)]

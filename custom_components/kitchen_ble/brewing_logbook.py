@@ -24,7 +24,8 @@ MESSAGES: Final = {
 }
 
 
-def _temperature(hass: HomeAssistant, value: float | None) -> str:
+def temperature_text(hass: HomeAssistant, value: float | None) -> str:
+    """A °C value in the user's unit ("63.5 °C"); the cooking logbook uses it too."""
     if value is None:
         return "unknown"
     unit = hass.config.units.temperature_unit
@@ -37,8 +38,8 @@ def describe_brew_alarm(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[st
     template = MESSAGES.get(str(data.get("type")), "alarm in step {step}")
     message = template.format(
         step=data.get("step"),
-        temperature=_temperature(hass, data.get("temperature")),
-        setpoint=_temperature(hass, data.get("setpoint")),
+        temperature=temperature_text(hass, data.get("temperature")),
+        setpoint=temperature_text(hass, data.get("setpoint")),
     )
     return {
         LOGBOOK_ENTRY_NAME: str(data.get("program") or "Program"),

@@ -47,6 +47,7 @@ from .const import DOMAIN
 from .coordinator import KitchenBleCoordinator
 from .devices.thermometer import ThermometerState, to_celsius
 from .node_coordinator import NodeCoordinator
+from .storage import DelayedSave
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -183,10 +184,10 @@ class BrewingRuntime:
         self.runs: dict[str, ProgramRun] = {}
         self.sources = SourceRegistry()
         self._store: Store[dict[str, Any]] = Store(hass, STORE_VERSION, STORE_KEY)
+        self._saver = DelayedSave(hass, self._store, self._data)
         self._listeners: dict[str, list[CALLBACK_TYPE]] = {}
         self._alarm_listeners: dict[str, list[AlarmListener]] = {}
         self._entities: dict[str, list[Entity]] = {}
-        self._save_due: float | None = None
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -355,7 +356,7 @@ class BrewingRuntime:
         except ProgramError as err:
             raise invalid(err) from err
         self.runs[program.id] = ProgramRun(program)
-        self._async_save(PROMPT_SAVE_DELAY)
+        self._saver.async_save(PROMPT_SAVE_DELAY)
         self._async_add_entities(program)
         return program
 
@@ -373,7 +374,7 @@ class BrewingRuntime:
         except ProgramError as err:
             raise invalid(err) from err
         run.set_program(program)
-        self._async_save(PROMPT_SAVE_DELAY)
+        self._saver.async_save(PROMPT_SAVE_DELAY)
         if (program.name, program.source) != (old.name, old.source):
             await self._async_remove_entities(program_id)  # new name or device: new entities
             self._async_add_entities(program)
@@ -387,7 +388,7 @@ class BrewingRuntime:
             raise invalid(ProgramError("program_already_running", {"program": run.program.name}))
         self.library.delete(program_id)
         del self.runs[program_id]
-        self._async_save(PROMPT_SAVE_DELAY)
+        self._saver.async_save(PROMPT_SAVE_DELAY)
         await self._async_remove_entities(program_id)
 
     def _check_source(self, source: str) -> None:
@@ -468,7 +469,7 @@ class BrewingRuntime:
         except ProgramError as err:
             raise invalid(err) from err
         self._async_advance(run, now)
-        self._async_save(PROMPT_SAVE_DELAY)
+        self._saver.async_save(PROMPT_SAVE_DELAY)
         self._async_notify(program_id)
 
     @callback
@@ -492,7 +493,7 @@ class BrewingRuntime:
                     "types": [alarm.type.value for alarm in done],
                 },
             )
-            self._async_save(PROMPT_SAVE_DELAY)
+            self._saver.async_save(PROMPT_SAVE_DELAY)
             self._async_notify(program_id)
         return done
 
@@ -521,7 +522,7 @@ class BrewingRuntime:
         before = (run.state, run.step_index, run.reached)
         alarms = run.update(self.sources.latest(run.program.source), now)
         changed = alarms or before != (run.state, run.step_index, run.reached)
-        self._async_save(PROMPT_SAVE_DELAY if changed else ROUTINE_SAVE_DELAY)
+        self._saver.async_save(PROMPT_SAVE_DELAY if changed else ROUTINE_SAVE_DELAY)
         for alarm in alarms:
             self._async_deliver(run, alarm)
 
@@ -555,17 +556,7 @@ class BrewingRuntime:
 
     # --- storage -------------------------------------------------------------------
 
-    @callback
-    def _async_save(self, delay: float) -> None:
-        """Write within ``delay`` seconds; never postpones a write already due earlier."""
-        due = self.hass.loop.time() + delay
-        if self._save_due is not None and self._save_due <= due:
-            return
-        self._save_due = due
-        self._store.async_delay_save(self._data, delay)
-
     def _data(self) -> dict[str, Any]:
-        self._save_due = None
         return {
             "library": self.library.to_dict(),
             "runs": {program_id: run.to_dict() for program_id, run in self.runs.items()},

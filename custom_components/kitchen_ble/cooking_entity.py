@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import TypedDict
+
+from homeassistant.const import EntityCategory
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.entity import EntityDescription
 
@@ -16,6 +20,34 @@ def probe_numbers(coordinator: KitchenBleCoordinator) -> range:
     if thermometer_state(coordinator) is None:  # pragma: no cover - every family is one today
         return range(0)
     return range(1, coordinator.model.probes + 1)
+
+
+class ProbeSetting(TypedDict):
+    """The fields every per-probe setting description shares."""
+
+    key: str
+    translation_key: str
+    translation_placeholders: dict[str, str]
+    entity_category: EntityCategory
+
+
+def probe_setting(n: int, kind: str) -> ProbeSetting:
+    """Key, name and category of the ``kind`` setting of probe ``n``."""
+    return ProbeSetting(
+        key=f"probe_{n}_{kind}",
+        translation_key=f"probe_{kind}",
+        translation_placeholders={"probe": str(n)},
+        entity_category=EntityCategory.CONFIG,
+    )
+
+
+def probe_entities[D: EntityDescription, E](
+    coordinator: KitchenBleCoordinator,
+    entity: Callable[[KitchenBleCoordinator, D, int], E],
+    description: Callable[[int], D],
+) -> Iterator[E]:
+    """One ``entity`` per probe of a thermometer, described by ``description(n)``."""
+    return (entity(coordinator, description(n), n) for n in probe_numbers(coordinator))
 
 
 class CookingEntity(KitchenBleEntity):

@@ -37,6 +37,7 @@ from .cooking_state import AlertListener, CookDevice, Listener, ProbeCook
 from .coordinator import KitchenBleCoordinator
 from .devices.thermometer import ThermometerState, to_celsius
 from .history import SessionArchive, without_curves
+from .storage import DelayedSave
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -85,9 +86,9 @@ class CookingRuntime:
         self.manager = SessionManager(max_history=0)  # history.py archives ended sessions
         self.archive = SessionArchive(hass)
         self._store: Store[dict[str, Any]] = Store(hass, STORE_VERSION, STORE_KEY)
+        self._saver = DelayedSave(hass, self._store, self._data)
         self._devices: dict[str, CookDevice] = {}
         self._cancel_expiry: CALLBACK_TYPE | None = None
-        self._save_due: float | None = None  # loop time of the pending write
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -149,7 +150,7 @@ class CookingRuntime:
     def async_forget(self, key: str) -> None:
         """The device's config entry was deleted: drop its settings (sessions keep it)."""
         self._devices.pop(key, None)
-        self._async_save(PROMPT_SAVE_DELAY)
+        self._saver.async_save(PROMPT_SAVE_DELAY)
 
     # --- what entities read -----------------------------------------------------
 
@@ -208,7 +209,7 @@ class CookingRuntime:
         device = self.device(key)
         if setting.target != old_target:
             self._async_write_alarms(device, [number])
-        self._async_save(PROMPT_SAVE_DELAY)
+        self._saver.async_save(PROMPT_SAVE_DELAY)
         device.notify()
 
     @callback
@@ -313,7 +314,7 @@ class CookingRuntime:
                 )
             for alert in alerts:
                 self._async_deliver(device, alert, record=in_session)
-        self._async_save(ROUTINE_SAVE_DELAY)
+        self._saver.async_save(ROUTINE_SAVE_DELAY)
         if shown_changed:
             device.notify()
 
@@ -338,7 +339,7 @@ class CookingRuntime:
                 "name": self._device_name(device),
             },
         )
-        self._async_save(PROMPT_SAVE_DELAY)
+        self._saver.async_save(PROMPT_SAVE_DELAY)
 
     def _device_name(self, device: CookDevice) -> str:
         entry = (
@@ -401,7 +402,7 @@ class CookingRuntime:
 
     @callback
     def _async_session_changed(self) -> None:
-        self._async_save(PROMPT_SAVE_DELAY)
+        self._saver.async_save(PROMPT_SAVE_DELAY)
         for device in list(self._devices.values()):
             device.notify()
 
@@ -520,21 +521,7 @@ class CookingRuntime:
 
     # --- storage and diagnostics ----------------------------------------------
 
-    @callback
-    def _async_save(self, delay: float) -> None:
-        """Write within ``delay`` seconds; never postpones a write already due earlier.
-
-        (``Store`` moves a pending write to the latest requested time, so
-        readings asking every second would otherwise postpone it for ever.)
-        """
-        due = self.hass.loop.time() + delay
-        if self._save_due is not None and self._save_due <= due:
-            return
-        self._save_due = due
-        self._store.async_delay_save(self._data, delay)
-
     def _data(self) -> dict[str, Any]:
-        self._save_due = None
         return {
             "devices": {key: device.to_dict() for key, device in self._devices.items()},
             "sessions": self.manager.to_dict(),

@@ -6,11 +6,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from homeassistant.components.logbook.const import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
-from homeassistant.const import UnitOfTemperature
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.util.unit_conversion import TemperatureConverter
 
-from .brewing_logbook import async_describe_brewing_events
+from .brewing_logbook import async_describe_brewing_events, temperature_text
 from .const import DOMAIN, EVENT_ALERT, EVENT_SESSION_ENDED, EVENT_SESSION_STARTED
 
 # {temperature} and {target} are filled in the user's unit.
@@ -28,14 +26,6 @@ MESSAGES: Final = {
 }
 
 
-def _temperature(hass: HomeAssistant, value: float | None) -> str:
-    if value is None:
-        return "unknown"
-    unit = hass.config.units.temperature_unit
-    shown = TemperatureConverter.convert(value, UnitOfTemperature.CELSIUS, unit)
-    return f"{round(shown, 1):g} {unit}"
-
-
 def describe_alert(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
     """Name and message of one ``kitchen_ble_alert`` event."""
     name = str(data.get("name") or "Kitchen BLE")
@@ -45,8 +35,8 @@ def describe_alert(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, st
             name = f"{name} ({data['label']})"
     template = MESSAGES.get(str(data.get("type")), "alert: {temperature}")
     message = template.format(
-        temperature=_temperature(hass, data.get("temperature")),
-        target=_temperature(hass, data.get("target")),
+        temperature=temperature_text(hass, data.get("temperature")),
+        target=temperature_text(hass, data.get("target")),
     )
     return {LOGBOOK_ENTRY_NAME: name, LOGBOOK_ENTRY_MESSAGE: message}
 

@@ -11,12 +11,12 @@ from homeassistant.components.number import (
     NumberEntityDescription,
     NumberMode,
 )
-from homeassistant.const import EntityCategory, UnitOfTemperature, UnitOfTime
+from homeassistant.const import UnitOfTemperature, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .cooking.targets import MAX_PRE_ALERT_OFFSET, ProbeTarget
-from .cooking_entity import CookingEntity, probe_numbers
+from .cooking_entity import CookingEntity, probe_numbers, probe_setting
 from .coordinator import KitchenBleConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -53,16 +53,13 @@ def _temperature(
     enabled: bool = False,
 ) -> ProbeNumberDescription:
     return ProbeNumberDescription(
-        key=f"probe_{n}_{kind}",
-        translation_key=f"probe_{kind}",
-        translation_placeholders={"probe": str(n)},
+        **probe_setting(n, kind),
         device_class=NumberDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         native_min_value=0,
         native_max_value=maximum,
         native_step=0.5,
         mode=NumberMode.BOX,
-        entity_category=EntityCategory.CONFIG,
         entity_registry_enabled_default=enabled,
         value_fn=value_fn,
         change_fn=change_fn,
@@ -81,30 +78,24 @@ def descriptions(n: int) -> list[ProbeNumberDescription]:
             enabled=True,
         ),
         ProbeNumberDescription(
-            key=f"probe_{n}_pre_alert",
-            translation_key="probe_pre_alert",
-            translation_placeholders={"probe": str(n)},
+            **probe_setting(n, "pre_alert"),
             native_min_value=0,
             native_max_value=MAX_PRE_ALERT_OFFSET,
             native_step=1,
             mode=NumberMode.BOX,
-            entity_category=EntityCategory.CONFIG,
             entity_registry_enabled_default=False,
             delta=True,
             value_fn=lambda t: t.pre_alert_offset,
             change_fn=lambda t, v: replace(t, pre_alert_offset=v),
         ),
         ProbeNumberDescription(
-            key=f"probe_{n}_reminder",
-            translation_key="probe_reminder",
-            translation_placeholders={"probe": str(n)},
+            **probe_setting(n, "reminder"),
             device_class=NumberDeviceClass.DURATION,
             native_unit_of_measurement=UnitOfTime.MINUTES,
             native_min_value=0,
             native_max_value=MAX_REMINDER_MINUTES,
             native_step=1,
             mode=NumberMode.BOX,
-            entity_category=EntityCategory.CONFIG,
             entity_registry_enabled_default=False,
             value_fn=lambda t: t.reminder_interval / 60,
             change_fn=lambda t, v: replace(t, reminder_interval=v * 60),

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
-from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .cooking.presets import PRESET_IDS
-from .cooking_entity import CookingEntity, probe_numbers
+from .cooking_entity import CookingEntity, probe_entities, probe_setting
 from .coordinator import KitchenBleConfigEntry
 
 PARALLEL_UPDATES = 0
 
 
 def description(n: int) -> SelectEntityDescription:
-    return SelectEntityDescription(
-        key=f"probe_{n}_preset",
-        translation_key="probe_preset",
-        translation_placeholders={"probe": str(n)},
-        entity_category=EntityCategory.CONFIG,
-        options=list(PRESET_IDS),
-    )
+    return SelectEntityDescription(**probe_setting(n, "preset"), options=list(PRESET_IDS))
 
 
 async def async_setup_entry(
@@ -30,10 +23,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the preset select of every probe of one thermometer."""
-    coordinator = entry.runtime_data
-    async_add_entities(
-        PresetSelect(coordinator, description(n), n) for n in probe_numbers(coordinator)
-    )
+    async_add_entities(probe_entities(entry.runtime_data, PresetSelect, description))
 
 
 class PresetSelect(CookingEntity, SelectEntity):

@@ -9,7 +9,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .cooking_entity import CookingEntity, probe_numbers
+from .cooking_entity import CookingEntity, probe_entities, probe_setting
 from .coordinator import KitchenBleConfigEntry
 from .entity import KitchenBleEntity
 
@@ -30,20 +30,14 @@ async def async_setup_entry(
     """Add the connection switch of one device, and the range alarms of a thermometer."""
     coordinator = entry.runtime_data
     entities: list[KitchenBleEntity] = [HoldConnectionSwitch(coordinator, HOLD_CONNECTION)]
-    entities.extend(
-        RangeAlarmSwitch(coordinator, range_alarm(n), n) for n in probe_numbers(coordinator)
-    )
+    entities.extend(probe_entities(coordinator, RangeAlarmSwitch, range_alarm))
     async_add_entities(entities)
 
 
 def range_alarm(n: int) -> SwitchEntityDescription:
     """Alerts when probe ``n`` leaves its range (a chamber probe); off and hidden by default."""
     return SwitchEntityDescription(
-        key=f"probe_{n}_range_alarm",
-        translation_key="probe_range_alarm",
-        translation_placeholders={"probe": str(n)},
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=False,
+        **probe_setting(n, "range_alarm"), entity_registry_enabled_default=False
     )
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from homeassistant.components.text import TextEntity, TextEntityDescription
-from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .cooking.targets import MAX_LABEL_LENGTH
-from .cooking_entity import CookingEntity, probe_numbers
+from .cooking_entity import CookingEntity, probe_entities, probe_setting
 from .coordinator import KitchenBleConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -18,10 +17,7 @@ PARALLEL_UPDATES = 0
 
 def description(n: int) -> TextEntityDescription:
     return TextEntityDescription(
-        key=f"probe_{n}_label",
-        translation_key="probe_label",
-        translation_placeholders={"probe": str(n)},
-        entity_category=EntityCategory.CONFIG,
+        **probe_setting(n, "label"),
         native_min=0,
         native_max=MAX_LABEL_LENGTH,
     )
@@ -33,10 +29,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the label of every probe of one thermometer."""
-    coordinator = entry.runtime_data
-    async_add_entities(
-        ProbeLabel(coordinator, description(n), n) for n in probe_numbers(coordinator)
-    )
+    async_add_entities(probe_entities(entry.runtime_data, ProbeLabel, description))
 
 
 class ProbeLabel(CookingEntity, TextEntity):

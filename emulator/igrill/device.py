@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from emulator.device import EmulatedDevice
+from emulator.device import EmulatedDevice, physics_steps
 from emulator.gatt import (
     ATT_INSUFFICIENT_AUTHENTICATION,
     ATT_INVALID_ATTRIBUTE_VALUE_LENGTH,
@@ -150,12 +150,9 @@ class IGrillDevice(EmulatedDevice):
 
     def step(self, seconds: float) -> None:
         """Heat, drain, beep, and notify what changed."""
-        remaining = seconds
         elapsed = self.elapsed - seconds
-        while remaining > 0:
-            chunk = min(remaining, PHYSICS_STEP)
+        for chunk in physics_steps(seconds, PHYSICS_STEP):
             elapsed += chunk
-            remaining -= chunk
             for element in self.elements:
                 element.step(chunk, ROOM)
             cooker = self.cooker()

@@ -19,6 +19,7 @@ from typing import Any, Final, Self
 
 from custom_components.kitchen_ble.cooking.validation import (
     as_bool,
+    as_enum,
     as_float,
     as_int,
     as_list,
@@ -85,10 +86,7 @@ class BrewAlarm:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         raw = as_mapping(data, "alarm")
-        try:
-            kind = BrewAlarmType(as_str(raw.get("type"), "type"))
-        except ValueError as err:
-            raise ValueError(f"type: {err}") from None
+        kind = as_enum(BrewAlarmType, raw.get("type"), "type")
         by = raw.get("acknowledged_by")
         return cls(
             id=as_str(raw.get("id"), "id"),

@@ -43,12 +43,12 @@ from typing import Any, Self
 
 from custom_components.kitchen_ble.cooking.validation import (
     as_bool,
+    as_enum,
     as_float,
     as_int,
     as_mapping,
     as_opt_float,
     as_opt_int,
-    as_str,
 )
 
 from .alarms import DEFAULT_MAX_HISTORY, AlarmBook, BrewAlarm, BrewAlarmType, DeviationMonitor
@@ -373,10 +373,7 @@ class ProgramRun:
         run = cls(
             program, alarms=AlarmBook.from_dict(raw.get("alarms", {}), max_history=max_history)
         )
-        try:
-            run._state = RunState(as_str(raw.get("state"), "state"))
-        except ValueError as err:
-            raise ValueError(f"state: {err}") from None
+        run._state = as_enum(RunState, raw.get("state"), "state")
         index = as_opt_int(raw.get("step"), "step")
         if (index is None) != (run._state is RunState.IDLE) or not (
             index is None or 0 <= index < len(program.steps)

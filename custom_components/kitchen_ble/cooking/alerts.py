@@ -29,6 +29,7 @@ from typing import Any, Final, Literal, Self, cast
 from .targets import ProbeTarget
 from .validation import (
     as_bool,
+    as_enum,
     as_float,
     as_int,
     as_list,
@@ -89,10 +90,7 @@ class Alert:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         raw = as_mapping(data, "alert")
-        try:
-            kind = AlertType(as_str(raw.get("type"), "type"))
-        except ValueError as err:
-            raise ValueError(f"type: {err}") from None
+        kind = as_enum(AlertType, raw.get("type"), "type")
         return cls(
             type=kind,
             device_id=as_str(raw.get("device_id"), "device_id"),

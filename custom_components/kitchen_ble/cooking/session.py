@@ -16,6 +16,7 @@ from typing import Any, Final, Self
 from .alerts import Alert, AlertType, device_disconnected
 from .stats import DEFAULT_CURVE_INTERVAL, DEFAULT_CURVE_LIMIT, ProbeStats
 from .validation import (
+    as_enum,
     as_float,
     as_int,
     as_list,
@@ -189,10 +190,7 @@ class Session:
         members = {}
         for device_id, item in as_mapping(raw.get("members", {}), "members").items():
             entry = as_mapping(item, "member")
-            try:
-                status = DeviceStatus(as_str(entry.get("status"), "status"))
-            except ValueError as err:
-                raise ValueError(f"status: {err}") from None
+            status = as_enum(DeviceStatus, entry.get("status"), "status")
             members[as_str(device_id, "device id")] = Membership(
                 status, as_float(entry.get("since"), "since")
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 
@@ -40,6 +41,13 @@ def as_str(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{name}: expected a string, got {value!r}")
     return value
+
+
+def as_enum[E: StrEnum](kind: type[E], value: object, name: str) -> E:
+    try:
+        return kind(as_str(value, name))
+    except ValueError as err:
+        raise ValueError(f"{name}: {err}") from None
 
 
 def as_bool(value: object, name: str) -> bool:
