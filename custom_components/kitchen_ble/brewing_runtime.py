@@ -306,6 +306,22 @@ class BrewingRuntime:
             if split_source(run.program.source)[0] == address
         ]
 
+    def diagnostics(self, address: str) -> list[dict[str, Any]]:
+        """The programs whose source is this device, with their run state."""
+        return [
+            {
+                "id": run.program.id,
+                "name": run.program.name,
+                "probe": split_source(run.program.source)[1],
+                "steps": len(run.program.steps),
+                "state": run.state.value,
+                "step_index": run.step_index,
+                "active_alarms": [alarm.type.value for alarm in run.alarms.active],
+            }
+            for run in self.runs.values()
+            if split_source(run.program.source)[0] == address
+        ]
+
     def source_for(self, device_id: str, probe: int) -> str:
         """The source id of a probe of a device (registry id); ProgramError if unknown."""
         for source, known in self.sources.items():

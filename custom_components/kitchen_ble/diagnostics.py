@@ -9,6 +9,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import HomeAssistant
 
+from .brewing_runtime import get_brewing
 from .cooking_runtime import get_runtime
 from .coordinator import KitchenBleConfigEntry
 from .node_coordinator import is_node_entry, node_diagnostics
@@ -39,4 +40,5 @@ async def async_get_config_entry_diagnostics(
         },
         "state": asdict(coordinator.driver.state),
         "cooking": get_runtime(hass).diagnostics(coordinator.address),
+        "brewing": get_brewing(hass).diagnostics(coordinator.address),
     }

@@ -225,3 +225,28 @@ async def test_programs_are_stored(
     stored = hass_storage[STORE_KEY]["data"]
     assert [p["id"] for p in stored["library"]["programs"]] == ["marzen_mash"]
     assert stored["runs"]["marzen_mash"]["state"] == "idle"
+
+
+async def test_programs_in_device_diagnostics(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, hass_client: Any
+) -> None:
+    from pytest_homeassistant_custom_component.components.diagnostics import (  # type: ignore[import-untyped,unused-ignore]
+        get_diagnostics_for_config_entry,
+    )
+
+    device, device_id = await thermometer(hass, virtual_proxy)
+    await create(hass, device_id)
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    assert diagnostics["brewing"] == [
+        {
+            "id": "marzen_mash",
+            "name": "Märzen mash",
+            "probe": 1,
+            "steps": len(MASH_STEPS),
+            "state": "idle",
+            "step_index": None,  # not started
+            "active_alarms": [],
+        }
+    ]
+    assert device.address not in str(diagnostics["brewing"])
