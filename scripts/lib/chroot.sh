@@ -6,8 +6,9 @@
 #
 #   next_root_create CACHE LOG   build CACHE/next-root once (atomically)
 #   next_root_run [--exec] ROOT DIR CMD...
-#                                run CMD inside ROOT, in the current directory,
-#                                with DIR (may be empty) visible at its own path
+#                                run CMD inside ROOT with DIR visible at its own
+#                                path, in the current directory; with DIR empty,
+#                                in the root's /
 #
 # Mounts are made in a private mount namespace (unshare -m) so they disappear
 # with the command, whatever happens to it; without unshare they go under a
@@ -91,7 +92,8 @@ next_root_create() {
 }
 
 # Runs a command inside the root, as root, in the current directory (which
-# must be visible inside: below DIR, below /tmp, or part of the root itself).
+# must be visible inside: below DIR, below /tmp, or part of the root itself),
+# or in the root's / when DIR is empty.
 # The machine's /proc, /sys, /dev, /tmp, DNS configuration and CA bundle are
 # mounted in, plus DIR (usually the repository) at the same path as outside so
 # file names in tracebacks and coverage reports match the machine's.
@@ -150,6 +152,9 @@ _next_root_enter() {  # ROOT MODE DIR COMMAND...
     esac
   done
   export HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-  if [ "$mode" = ns ]; then exec chroot "$top" /usr/bin/env -C "$(pwd -P)" "$@"; fi
-  chroot "$top" /usr/bin/env -C "$(pwd -P)" "$@"
+  # Without DIR the current directory need not exist inside the root.
+  local cwd=/
+  [ -z "$dir" ] || cwd=$(pwd -P)
+  if [ "$mode" = ns ]; then exec chroot "$top" /usr/bin/env -C "$cwd" "$@"; fi
+  chroot "$top" /usr/bin/env -C "$cwd" "$@"
 }
