@@ -164,8 +164,16 @@ class SourceRegistry:
 
 
 def program_device_info(device_info: DeviceInfo, address: str) -> DeviceInfo:
-    """A source device's info, found by its Bluetooth address (a node's has none of its own)."""
-    return device_info | DeviceInfo(connections={(CONNECTION_BLUETOOTH, address)})
+    """A source device's info, found by its Bluetooth address (a node's has none of its own).
+
+    Built field by field: from 2026.11 on ``DeviceInfo`` is a dataclass that cannot be merged.
+    """
+    return DeviceInfo(
+        connections={(CONNECTION_BLUETOOTH, address)},
+        name=device_info.get("name"),
+        manufacturer=device_info.get("manufacturer"),
+        model=device_info.get("model"),
+    )
 
 
 def device_id_of(hass: HomeAssistant, coordinator: KitchenBleCoordinator | NodeCoordinator) -> str:

@@ -53,6 +53,10 @@ async def test_create_list_update_delete(
     assert state.state == "idle"
     assert state.attributes["friendly_name"] == "iGrill Märzen mash state"
     assert state.attributes["active_alarms"] == 0
+    # the program's entities sit on the thermometer's own device
+    entity = er.async_get(hass).async_get(state.entity_id)
+    assert entity is not None
+    assert entity.device_id == device_id
     setpoint = program_state(hass, device, "marzen_mash", "setpoint")
     assert setpoint.state == "unknown"
     assert setpoint.attributes["friendly_name"] == "iGrill Märzen mash setpoint"
