@@ -28,7 +28,13 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 from homeassistant.util.ulid import ulid_now
 
-from .const import DOMAIN, EVENT_ALERT, EVENT_SESSION_ENDED, EVENT_SESSION_STARTED
+from .const import (
+    DOMAIN,
+    EVENT_ALERT,
+    EVENT_SESSION_ENDED,
+    EVENT_SESSION_STARTED,
+    UNAVAILABLE_GRACE_SECONDS,
+)
 from .cooking.alerts import Alert, AlertType
 from .cooking.manager import SessionManager
 from .cooking.session import DeviceStatus, Session
@@ -134,6 +140,13 @@ class CookingRuntime:
                 partial(self._async_reevaluate, device),
                 timedelta(seconds=REEVALUATE_SECONDS),
                 name=f"{DOMAIN} cooking {device.key}",
+            ),
+            # A device starts unavailable, so one that never comes back after a restart
+            # shows no change to react to: check it once the usual grace is over.
+            async_call_later(
+                self.hass,
+                UNAVAILABLE_GRACE_SECONDS,
+                partial(self._async_check_absent, device),
             ),
         ]
 
@@ -364,6 +377,11 @@ class CookingRuntime:
         self._async_deliver(device, alert, record=False)
         self._async_schedule_expiry()
         self._async_session_changed()
+
+    @callback
+    def _async_check_absent(self, device: CookDevice, _now_dt: datetime) -> None:
+        if device.coordinator is not None and not device.coordinator.available:
+            self._async_device_lost(device, _now())
 
     @callback
     def _async_device_back(self, device: CookDevice, now: float) -> None:

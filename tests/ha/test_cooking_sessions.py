@@ -295,6 +295,34 @@ async def test_a_device_gone_beyond_grace_leaves_the_cook(
     assert summary["alert_counts"] == {"device_disconnected": 1}
 
 
+@pytest.mark.usefixtures("config_dir")
+async def test_a_device_that_stays_away_after_a_reload_is_reported(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, freezer: FrozenDateTimeFactory
+) -> None:
+    big, small = await _two_thermometers(hass, virtual_proxy)
+    await call(
+        hass, "start_session", {"device_id": [_device_id(hass, big), _device_id(hass, small)]}
+    )
+    record = Recorder(hass)
+    small.faults.set(Fault.SILENT)
+    small.faults.set(Fault.DROP_LINK)
+    # reloaded (as at a restart) before the grace is over: it starts unavailable
+    entry = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, small.address)
+    assert entry is not None
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await settle(hass)
+    assert record.types() == []
+    await advance(hass, freezer, virtual_proxy, UNAVAILABLE_GRACE_SECONDS + 10, step=5)
+    assert record.types() == ["device_disconnected"]
+    session = hass.data[DOMAIN].session
+    assert session.members[small.address].status == "lost"
+    await advance(hass, freezer, virtual_proxy, DEFAULT_GRACE, step=30)
+    assert session.members[small.address].status == "left"
+    assert state_of(hass, small, "cooking", "binary_sensor") == STATE_OFF
+    assert state_of(hass, big, "cooking", "binary_sensor") == STATE_ON
+    assert record.types() == ["device_disconnected"], "reported once"
+
+
 async def test_diagnostics_include_cooking(
     hass: HomeAssistant, virtual_proxy: VirtualProxy, hass_client: ClientSessionGenerator
 ) -> None:
