@@ -8,10 +8,10 @@ from typing import Any, Final
 from homeassistant.components.logbook.const import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
 from homeassistant.const import UnitOfTemperature
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.util.unit_conversion import TemperatureConverter
 
 from .brewing_runtime import EVENT_BREW_ALARM, EVENT_BREW_ALARM_ACKNOWLEDGED
 from .const import DOMAIN
+from .units import temperature_text
 
 # {step}, {temperature} and {setpoint} are filled in (temperatures in the user's unit).
 MESSAGES: Final = {
@@ -24,22 +24,14 @@ MESSAGES: Final = {
 }
 
 
-def temperature_text(hass: HomeAssistant, value: float | None) -> str:
-    """A °C value in the user's unit ("63.5 °C"); the cooking logbook uses it too."""
-    if value is None:
-        return "unknown"
-    unit = hass.config.units.temperature_unit
-    shown = TemperatureConverter.convert(value, UnitOfTemperature.CELSIUS, unit)
-    return f"{round(shown, 1):g} {unit}"
-
-
 def describe_brew_alarm(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
     """Name and message of one ``kitchen_ble_brew_alarm`` event."""
     template = MESSAGES.get(str(data.get("type")), "alarm in step {step}")
+    unit = str(data.get("unit") or UnitOfTemperature.CELSIUS)
     message = template.format(
         step=data.get("step"),
-        temperature=temperature_text(hass, data.get("temperature")),
-        setpoint=temperature_text(hass, data.get("setpoint")),
+        temperature=temperature_text(hass, data.get("temperature"), unit),
+        setpoint=temperature_text(hass, data.get("setpoint"), unit),
     )
     return {
         LOGBOOK_ENTRY_NAME: str(data.get("program") or "Program"),

@@ -44,6 +44,7 @@ from .coordinator import KitchenBleCoordinator
 from .devices.thermometer import ThermometerState, to_celsius
 from .history import SessionArchive, without_curves
 from .storage import DelayedSave
+from .units import user_temperature
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -74,10 +75,6 @@ def _invalid(*, translation_key: str, **placeholders: str) -> ServiceValidationE
         translation_key=translation_key,
         translation_placeholders=placeholders,
     )
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
 
 
 def _now() -> float:
@@ -346,9 +343,9 @@ class CookingRuntime:
                 "probe": alert.probe,
                 "label": alert.label,
                 "type": alert.type.value,
-                "temperature": _round(alert.temperature),
-                "target": _round(alert.target),
-                "unit": CELSIUS,
+                "temperature": user_temperature(self.hass, alert.temperature),
+                "target": user_temperature(self.hass, alert.target),
+                "unit": self.hass.config.units.temperature_unit,
                 "name": self._device_name(device),
             },
         )

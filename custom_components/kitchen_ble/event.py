@@ -12,6 +12,7 @@ from .cooking.alerts import Alert, AlertType
 from .cooking_entity import CookingEntity, probe_numbers
 from .coordinator import KitchenBleConfigEntry
 from .node_coordinator import is_node_entry
+from .units import user_temperature
 
 PARALLEL_UPDATES = 0
 
@@ -56,9 +57,9 @@ class ProbeAlertEvent(CookingEntity, EventEntity):
             alert.type.value,
             {
                 "label": alert.label,
-                "temperature": None if alert.temperature is None else round(alert.temperature, 1),
-                "target": None if alert.target is None else round(alert.target, 1),
-                "unit": "°C",
+                "temperature": user_temperature(self.hass, alert.temperature),
+                "target": user_temperature(self.hass, alert.target),
+                "unit": self.hass.config.units.temperature_unit,
             },
         )
         self.async_write_ha_state()

@@ -6,12 +6,14 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from homeassistant.components.logbook.const import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
+from homeassistant.const import UnitOfTemperature
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .brewing_logbook import async_describe_brewing_events, temperature_text
+from .brewing_logbook import async_describe_brewing_events
 from .const import DOMAIN, EVENT_ALERT, EVENT_SESSION_ENDED, EVENT_SESSION_STARTED
+from .units import temperature_text
 
-# {temperature} and {target} are filled in the user's unit.
+# {temperature} and {target} are filled in the user's unit (events say which unit they carry).
 MESSAGES: Final = {
     "approaching": "is approaching its target: {temperature} (target {target})",
     "reached": "reached its target: {temperature}",
@@ -34,9 +36,10 @@ def describe_alert(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, st
         if data.get("label"):
             name = f"{name} ({data['label']})"
     template = MESSAGES.get(str(data.get("type")), "alert: {temperature}")
+    unit = str(data.get("unit") or UnitOfTemperature.CELSIUS)  # every event names its unit
     message = template.format(
-        temperature=temperature_text(hass, data.get("temperature")),
-        target=temperature_text(hass, data.get("target")),
+        temperature=temperature_text(hass, data.get("temperature"), unit),
+        target=temperature_text(hass, data.get("target"), unit),
     )
     return {LOGBOOK_ENTRY_NAME: name, LOGBOOK_ENTRY_MESSAGE: message}
 

@@ -15,6 +15,7 @@ events the way the integration does and check what the automation did:
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,8 +27,10 @@ from homeassistant.components.automation.helpers import async_get_blueprints
 from homeassistant.components.blueprint import models
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import yaml as ha_yaml
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped,unused-ignore]
     MockConfigEntry,
     async_mock_service,
@@ -35,6 +38,10 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 from pytest_homeassistant_custom_component.test_util.aiohttp import (  # type: ignore[import-untyped,unused-ignore]
     AiohttpClientMocker,
 )
+
+from emulator.proxy import VirtualProxy
+from tests.ha.common import add_igrill, entity_id, settle, setup_device
+from tests.ha.cooking import hold, set_number
 
 SOURCE = Path(__file__).parents[2] / "blueprints" / "automation" / "kitchen_ble"
 NOTIFY = "notify_probe_target.yaml"
@@ -266,6 +273,39 @@ async def test_notify_reached_with_label(
     assert push["title"] == "iGrill V2 0001"
     assert push["data"] == {"tag": f"kitchen_ble_{grill}_1"}
     assert push["registration_info"]["webhook_id"] == "phone-webhook"
+
+
+async def test_notify_from_a_real_thermometer_in_the_users_unit(
+    hass: HomeAssistant,
+    blueprint_folder: Path,
+    phone: str,
+    virtual_proxy: VirtualProxy,
+    aioclient_mock: AiohttpClientMocker,
+) -> None:
+    """The whole way: emulated probe → integration → kitchen_ble_alert → blueprint → phone."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    device = await add_igrill(hass, virtual_proxy, "igrill_v2")
+    await setup_device(hass, device, "igrill_v2", title="iGrill V2")
+    hold(device, 1, 20.0)
+    virtual_proxy.tick(1)
+    await settle(hass)
+    await set_number(hass, device, "probe_1_target", 135)
+    label = entity_id(hass, device, "probe_1_label", "text")
+    await hass.services.async_call(
+        "text", "set_value", {"entity_id": label, "value": "Brisket"}, blocking=True
+    )
+    probe = er.async_get(hass).async_get(entity_id(hass, device, "probe_1"))
+    assert probe is not None
+    assert probe.device_id is not None
+    await use_blueprint(hass, NOTIFY, {"notify_device": phone, "thermometer": [probe.device_id]})
+
+    hold(device, 1, 58.0)
+    virtual_proxy.tick(1)
+    await settle(hass)
+
+    [push] = pushes(aioclient_mock)
+    assert re.fullmatch(r"Brisket reached 13[5-9](\.\d)? °F \(target 135 °F\)", push["message"])
+    assert push["title"] == "iGrill V2"
 
 
 async def test_notify_without_label_names_device_and_probe(

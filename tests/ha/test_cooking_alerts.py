@@ -9,7 +9,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
-from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
+from homeassistant.util.unit_system import METRIC_SYSTEM, US_CUSTOMARY_SYSTEM
 
 from custom_components.kitchen_ble.const import DOMAIN, UNAVAILABLE_GRACE_SECONDS
 from custom_components.kitchen_ble.cooking.alerts import AlertType
@@ -84,6 +84,30 @@ async def test_thresholds_fire_once_each_three_ways(
     assert record.states[event_entity][3:] == ["reminder"]
     # the other probes said nothing
     assert set(record.states) == {event_entity}
+
+
+async def test_alerts_speak_the_users_unit(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, freezer: FrozenDateTimeFactory
+) -> None:
+    hass.config.units = US_CUSTOMARY_SYSTEM  # a °C device, a °F household
+    device = await _thermometer(hass, virtual_proxy)
+    await set_number(hass, device, "probe_1_target", 135)  # °F, as the number shows it
+    record = Recorder(hass)
+    event_entity = entity_id(hass, device, "probe_1_alert", "event")
+    hold(device, 1, 58.0)  # 136.4 °F
+    await advance(hass, freezer, virtual_proxy, 10)
+    assert "reached" in record.types(1)
+    reached = record.bus[record.types(1).index("reached")]
+    assert reached["unit"] == "°F"
+    assert reached["target"] == 135.0
+    assert 135 <= reached["temperature"] <= 138
+    state = hass.states.get(event_entity)
+    assert state.attributes["unit"] == "°F"
+    assert state.attributes["target"] == 135.0
+    assert (
+        describe_alert(hass, reached)["message"]
+        == f"reached its target: {reached['temperature']:g} °F"
+    )
 
 
 async def test_noise_around_the_target_fires_once(
@@ -247,6 +271,12 @@ def test_logbook_sentences(hass: HomeAssistant) -> None:
         hass, {**data, "probe": None, "type": "device_disconnected", "temperature": None}
     )
     assert device_wide == {"name": "iGrill V2", "message": "disconnected during the cook"}
+    in_fahrenheit = describe_alert(hass, {**data, "temperature": 135.5, "unit": "°F"})
+    assert in_fahrenheit["message"] == "reached its target: 135.5 °F"
+    hass.config.units = METRIC_SYSTEM  # an event recorded in °F, read in a °C household
+    assert describe_alert(hass, {**data, "temperature": 140.0, "unit": "°F"})["message"] == (
+        "reached its target: 60 °C"
+    )
     unknown = describe_alert(hass, {"type": "future_type", "temperature": None, "probe": 2})
     assert unknown == {"name": "Kitchen BLE Probe 2", "message": "alert: unknown"}
 
