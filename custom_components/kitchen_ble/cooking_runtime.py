@@ -77,6 +77,14 @@ def _invalid(*, translation_key: str, **placeholders: str) -> ServiceValidationE
     )
 
 
+def _check_ready_by(when: datetime | None, now: float) -> None:
+    """A "ready by" time must lie ahead, or the cook would be behind schedule at once."""
+    if when is not None and when.timestamp() <= now:
+        raise _invalid(
+            translation_key="ready_by_in_the_past", ready_by=dt_util.as_local(when).isoformat()
+        )
+
+
 def _now() -> float:
     return dt_util.utcnow().timestamp()
 
@@ -438,7 +446,10 @@ class CookingRuntime:
         session = self.manager.active
         if session is not None:
             raise _invalid(translation_key="session_running", name=session.name)
+        if not keys:
+            raise _invalid(translation_key="no_thermometer")
         now = _now()
+        _check_ready_by(ready_by, now)
         if not name:
             name = f"Cook {dt_util.as_local(dt_util.utc_from_timestamp(now)):%Y-%m-%d %H:%M}"
         session = self.manager.start(
@@ -477,7 +488,9 @@ class CookingRuntime:
 
     @callback
     def async_set_ready_by(self, when: datetime) -> None:
-        self._require_session().ready_by = when.timestamp()
+        session = self._require_session()
+        _check_ready_by(when, _now())
+        session.ready_by = when.timestamp()
         self._async_session_changed()
 
     async def async_end_session(self) -> dict[str, Any]:

@@ -211,7 +211,13 @@ async def test_session_commands_that_do_not_fit(
         "add_device_to_session", {"device_id": _device_id(hass, device)}, "no_active_session"
     )
     await refused("start_session", {"device_id": [stranger.id]}, "not_a_thermometer")
+    await refused(
+        "start_session",
+        {"device_id": [_device_id(hass, device)], "ready_by": "2000-01-01T18:00:00+00:00"},
+        "ready_by_in_the_past",
+    )
     assert hass.data[DOMAIN].session is None, "nothing started"
+    assert started == []
     with pytest.raises(ServiceValidationError):
         await _press(hass, device, "end_cook")
     ready_by = entity_id(hass, device, "ready_by", "datetime")
@@ -226,6 +232,15 @@ async def test_session_commands_that_do_not_fit(
     await call(hass, "start_session", {"name": "Ribs"})
     assert started[0].data["devices"] == [_device_id(hass, device)], "every connected thermometer"
     await refused("start_session", {}, "session_running")
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            "datetime",
+            "set_value",
+            {"entity_id": ready_by, "datetime": "2000-01-01 18:00"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "ready_by_in_the_past"
+    assert hass.data[DOMAIN].session.ready_by is None, "nothing changed"
     await refused("add_device_to_session", {"device_id": stranger.id}, "not_a_thermometer")
     await call(hass, "add_device_to_session", {"device_id": _device_id(hass, device)})
     assert hass.data[DOMAIN].session.name == "Ribs"
@@ -234,6 +249,19 @@ async def test_session_commands_that_do_not_fit(
     )
     assert record["active"] is True
     assert record["devices"] == [_device_id(hass, device)]
+
+
+async def test_no_session_without_a_thermometer(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy
+) -> None:
+    device = await add_igrill(hass, virtual_proxy, "igrill_mini")
+    device.faults.set(Fault.SILENT)  # configured, but switched off
+    device.faults.set(Fault.DROP_LINK)
+    await setup_device(hass, device, "igrill_mini")
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "start_session", {"name": "Ribs"})
+    assert (err.value.translation_domain, err.value.translation_key) == (DOMAIN, "no_thermometer")
+    assert hass.data[DOMAIN].session is None
 
 
 @pytest.mark.usefixtures("config_dir")
