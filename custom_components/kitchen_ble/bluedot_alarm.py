@@ -3,7 +3,8 @@
 Writing is what every device with alarms gets: the cooking runtime writes the
 target through ``coordinator.async_set_probe_alarm`` when it changes and on
 every (re)connection (None, no target, goes out as 255, the highest value the
-device takes).
+device takes, and so does a target above 255 in the device's unit: the device
+then sounds as late as it can, and the target stays what the user set).
 
 Reading is the BlueDOT's own: every packet carries the device's high alarm.
 When it changes to a value the integration did not write (the device's
@@ -12,12 +13,15 @@ runtime's ``async_change_probe``, which writes it back once: the value the
 device already has. Nothing loops, because only a *change* of the reported
 (value, unit) is looked at, and these rules run in order:
 
-1. one of the coordinator's writes on this link (``alarm_writes``): its
-   confirmation; it and the older ones are forgotten;
-2. the value the current target maps to (255 without a target): in agreement;
-3. the first report after a (re)connection while the probe has a target: the
-   runtime is rewriting that target (the integration wins after a reconnect,
-   as for every device with alarms), so the device's old value is not taken;
+1. one of the coordinator's writes on this link (``alarm_writes``, as the
+   driver caps them): its confirmation; it and the older ones are forgotten;
+2. the value the current target maps to (255 without a target or above 255):
+   in agreement;
+3. the first report after a (re)connection, or the first in a new display
+   unit, while the probe has a target: the runtime is rewriting that target
+   (the integration wins after a reconnect, as for every device with alarms,
+   and alarms are rewritten in a new unit), so the device's old or converted
+   value is not taken (a capped 255 °F converts to 124 °C, not the target);
 4. anything else is adopted: 255 or more means no target, otherwise the
    value in °C to 0.1 (which maps back to the same device value).
 """
@@ -33,7 +37,7 @@ from homeassistant.exceptions import HomeAssistantError
 from .cooking_runtime import get_runtime
 from .coordinator import KitchenBleCoordinator
 from .devices.bluedot import BlueDotAlarm, BlueDotDriver
-from .devices.bluedot.codec import HIGH_ALARM_MAX
+from .devices.bluedot.codec import HIGH_ALARM_MAX, high_alarm_value
 from .devices.thermometer import TemperatureUnit, to_celsius, to_device_unit
 
 _LOGGER = logging.getLogger(__name__)
@@ -44,7 +48,7 @@ NO_TARGET: Final = HIGH_ALARM_MAX  # what "no target" writes; read back as no ta
 
 def device_value(target: float | None, unit: TemperatureUnit) -> int:
     """The alarm value a target is written as (as ``async_set_probe_alarm`` does)."""
-    return NO_TARGET if target is None else round(to_device_unit(target, unit))
+    return high_alarm_value(None if target is None else round(to_device_unit(target, unit)))
 
 
 def target_of(value: int, unit: TemperatureUnit) -> float | None:
@@ -84,9 +88,10 @@ class BlueDotAlarmFollower:
         reported = (alarm.high, unit)
         if reported == self._seen:
             return
+        first = first or (self._seen is not None and self._seen[1] != unit)
         self._seen = reported
         writes = coordinator.alarm_writes.get(PROBE, [])
-        ours = [(NO_TARGET if high is None else high, u) for high, u in writes]
+        ours = [(high_alarm_value(high), u) for high, u in writes]
         if reported in ours:  # 1. our write, confirmed
             del writes[: ours.index(reported) + 1]
             return

@@ -164,6 +164,25 @@ def test_high_alarm_out_of_range(value: int) -> None:
         codec.encode_high_alarm(value)
 
 
+@pytest.mark.parametrize(
+    ("wanted", "value"),
+    [
+        (None, 255),  # no alarm: the latest the device can sound
+        (0, 0),
+        (135, 135),
+        (255, 255),
+        (256, 255),
+        (302, 255),  # 150 °C on a °F device: capped, never an old lower alarm
+        (572, 255),  # 300 °C in °F
+        (-1, -1),  # left for encode_high_alarm to refuse
+    ],
+)
+def test_high_alarm_value_caps_at_one_byte(wanted: int | None, value: int) -> None:
+    assert codec.high_alarm_value(wanted) == value
+    if value >= 0:
+        assert codec.encode_high_alarm(codec.high_alarm_value(wanted)) == bytes([value])
+
+
 def test_conversion_helper() -> None:
     assert celsius(212, "°F") == 100.0
     assert celsius(-40, "°F") == -40.0

@@ -285,7 +285,19 @@ async def test_clearing_the_probe_alarm_writes_the_highest_value() -> None:
     assert client.writes == [(CHAR_HIGH_ALARM, b"\xff", True)]
 
 
-@pytest.mark.parametrize(("probe", "high"), [(2, 100), (0, 100), (1, 256), (1, -1)])
+@pytest.mark.parametrize("high", [256, 302, 572])
+async def test_a_probe_alarm_above_one_byte_is_capped(
+    caplog: pytest.LogCaptureFixture, high: int
+) -> None:
+    """More than the device holds (150 °C is 302 °F): 255 goes out, not nothing."""
+    caplog.set_level(logging.DEBUG, logger=driver_module.__name__)
+    driver, _, client = await started()
+    await driver.async_set_probe_alarm(client, 1, high)
+    assert client.writes == [(CHAR_HIGH_ALARM, b"\xff", True)]
+    assert f"High alarm {high} is more than the device holds; writing 255" in caplog.text
+
+
+@pytest.mark.parametrize(("probe", "high"), [(2, 100), (0, 100), (2, 302), (1, -1)])
 async def test_set_probe_alarm_refused(probe: int, high: int) -> None:
     driver, _, client = await started()
     with pytest.raises(ValueError, match=r"no probe|one unsigned byte"):
@@ -349,6 +361,21 @@ async def test_emulated_bluedot_end_to_end(proxy: VirtualProxy) -> None:
     await driver.async_poll(client)  # packets keep coming: nothing written
     await driver.async_stop(client)
     assert device.interval == 60
+    await client.disconnect()
+
+
+async def test_emulated_alarm_above_one_byte_is_capped(proxy: VirtualProxy) -> None:
+    """150 °C on a °F device: 255 °F is written, so 70 °C (158 °F) does not sound it."""
+    device, client = await emulated(proxy, unit=1, high_alarm=150, seed=5)
+    device.plug(70.0)
+    driver, _ = make_driver()
+    await driver.async_start(client)
+    await driver.async_set_probe_alarm(client, 1, 302)
+    proxy.tick(2.0)
+    assert device.high_alarm == 255
+    assert driver.alarm == BlueDotAlarm(255, active=False, silenced=False, disabled=False)
+    assert driver.state.probes[0] is not None
+    assert driver.state.probes[0] > 150  # past the old alarm
     await client.disconnect()
 
 

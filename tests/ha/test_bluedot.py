@@ -282,6 +282,50 @@ async def test_target_and_device_alarm_follow_each_other_without_looping(
     assert len(writes.to(HIGH_ALARM)) == 4, "no more writes: nothing loops"
 
 
+async def test_a_target_above_what_the_device_holds_is_capped_not_adopted(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy
+) -> None:
+    """150 °C is 302 °F: more than the alarm's one byte. The device gets 255 °F, the
+    latest it can sound, instead of keeping its old 150 °F; the target stays 150 °C."""
+    device, entry = await _bluedot(hass, virtual_proxy, unit=F)
+    assert device.high_alarm == 150  # the old alarm: 65.6 °C
+    writes = Writes(device)
+
+    await set_number(hass, device, "probe_1_target", 150)
+    for _ in range(5):
+        await _tick(hass, virtual_proxy)
+    assert device.high_alarm == 255
+    assert _target(hass, device) == "150.0"  # the capped value is not taken as "no target"
+    assert writes.to(HIGH_ALARM) == [255]
+    assert entry.runtime_data.alarm_writes[1] == []  # confirmed as our own write
+
+    _hold(device, 70.0)  # 158 °F: past the old alarm, far below the target
+    for _ in range(5):
+        await _tick(hass, virtual_proxy)
+    assert state_of(hass, device, "alarm", "binary_sensor") == STATE_OFF
+    assert not device.alarm_active
+
+    # A reconnect writes the target again, capped again; still no loop.
+    device.faults.set(Fault.DROP_LINK)
+    await settle(hass)
+    await _come_back(hass, virtual_proxy)
+    assert entry.runtime_data.connected
+    for _ in range(20):
+        await _tick(hass, virtual_proxy)
+    assert writes.to(HIGH_ALARM) == [255, 255]
+    assert device.high_alarm == 255
+    assert _target(hass, device) == "150.0"
+
+    # Switched to °C, the device converts 255 °F to 124 °C: not taken as the target
+    # either; the target is rewritten in °C, where it fits.
+    device.set_unit(C)
+    for _ in range(10):
+        await _tick(hass, virtual_proxy)
+    assert _target(hass, device) == "150.0"
+    assert device.high_alarm == 150
+    assert writes.to(HIGH_ALARM) == [255, 255, 150]
+
+
 async def test_quick_changes_in_home_assistant_are_not_taken_back(
     hass: HomeAssistant, virtual_proxy: VirtualProxy
 ) -> None:

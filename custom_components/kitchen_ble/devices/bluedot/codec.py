@@ -73,6 +73,18 @@ def encode_interval(seconds: int) -> bytes:
     return bytes([seconds])
 
 
+def high_alarm_value(wanted: int | None) -> int:
+    """The high alarm the device is given for a wanted one (display unit; None: no alarm).
+
+    The device holds one unsigned byte, and no write is known to switch its alarm
+    off (the packet's disabled flag is only read, fact sheet §2.4 and §5.10). So
+    "no alarm" and anything above 255 become 255, the latest the device can sound;
+    it cannot wait any longer. Values up to 255 stay as they are (a negative one
+    is left for ``encode_high_alarm`` to refuse).
+    """
+    return HIGH_ALARM_MAX if wanted is None else min(wanted, HIGH_ALARM_MAX)
+
+
 def encode_high_alarm(value: int) -> bytes:
     """The high alarm in the display unit: one unsigned byte, 0..255.
 

@@ -93,14 +93,18 @@ class BlueDotDriver:
     async def async_set_probe_alarm(self, client: GattClient, probe: int, high: int | None) -> None:
         """Set the high alarm of probe `probe` (only 1), in the device's display unit.
 
-        None "clears" it: no write is known to switch the alarm off (the packet's
-        disabled flag is only read), so the highest writable value, 255, goes out.
-        Raises ValueError for another probe or a value outside 0..255 (one byte is
-        the only width known to work, fact sheet §5.10). The next packet confirms it.
+        One byte is the only width known to work (fact sheet §5.10) and no write
+        is known to switch the alarm off (the packet's disabled flag is only read).
+        So None "clears" it with the highest value, 255, and a value above 255
+        (a target over 255 °F, 123.9 °C) is capped to 255: the device then
+        sounds as late as it can, never at an old, lower alarm it kept. Raises
+        ValueError for another probe or a negative value. The next packet confirms it.
         """
         if probe != 1:
             raise ValueError(f"{self.model.name} has no probe {probe}")
-        value = codec.HIGH_ALARM_MAX if high is None else high
+        value = codec.high_alarm_value(high)
+        if high is not None and value != high:
+            _LOGGER.debug("High alarm %d is more than the device holds; writing %d", high, value)
         await client.write_gatt_char(CHAR_HIGH_ALARM, codec.encode_high_alarm(value), response=True)
 
     async def async_stop(self, client: GattClient) -> None:
