@@ -141,11 +141,15 @@ class KitchenBleCoordinator:
             unsub()
         self._unsubs.clear()
         self._cancel_timers()
+        await self._async_cancel_connect()
+        await self._async_release()
+
+    async def _async_cancel_connect(self) -> None:
+        """Stop a connection attempt under way (its client, if any, is released after)."""
         if self._connect_task is not None and not self._connect_task.done():
             self._connect_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._connect_task
-        await self._async_release()
 
     async def async_set_hold_connection(self, hold: bool) -> None:
         """Take the device (connect) or release it for another app."""
@@ -158,6 +162,7 @@ class KitchenBleCoordinator:
             self._async_watch_presence()
             self._async_check_presence()
         else:
+            await self._async_cancel_connect()  # else it would take the device after all
             await self._async_release()
             self._mark_unavailable()
         self._async_notify()
