@@ -1,7 +1,8 @@
 """Services of the brewing programs: create, update, delete, list, acknowledge alarms.
 
-Service data speaks minutes and date-times; the core speaks seconds. Every
-rule a request breaks (here or in ``brewing/``) is a translated
+Service data speaks minutes and date-times; the core speaks seconds (and states
+the errors of the alarm times in minutes, as they are typed here). Every rule a
+request breaks (here or in ``brewing/``) is a translated
 ``ServiceValidationError`` and changes nothing.
 """
 

@@ -8,17 +8,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
 from homeassistant.components.blueprint import models
-from homeassistant.core import HomeAssistant, ServiceCall
-from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped,unused-ignore]
-    async_mock_service,
-)
+from homeassistant.const import EVENT_CALL_SERVICE, EVENT_STATE_CHANGED
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.test_util.aiohttp import (  # type: ignore[import-untyped,unused-ignore]
     AiohttpClientMocker,
 )
 
 from custom_components.kitchen_ble.brewing.alarms import BrewAlarmType
+from emulator.proxy import VirtualProxy
+from tests.ha.brewing import create, press, program_entity, program_state, thermometer
+from tests.ha.common import entity_id
+from tests.ha.cooking import advance, hold
 
 from .test_blueprints import SOURCE, inputs_of, keys_anywhere, load, phone, pushes, use_blueprint
 
@@ -50,7 +56,7 @@ def test_blueprint_validates(name: str) -> None:
     assert blueprint.validate() is None
     assert blueprint.metadata["homeassistant"]["min_version"] == "2026.2.0"
     assert "visible" not in set(keys_anywhere(data))
-    assert {t["trigger"] for t in data["triggers"]} <= {"event", "state", "time_pattern"}
+    assert {t["trigger"] for t in data["triggers"]} <= {"event", "state", "homeassistant"}
     for key, spec in inputs_of(blueprint.metadata["input"]).items():
         assert spec.get("name"), key
         assert spec.get("description"), key
@@ -67,57 +73,231 @@ async def _state(hass: HomeAssistant, entity_id: str, value: str) -> None:
     await hass.async_block_till_done()
 
 
-def _switched(calls: tuple[list[ServiceCall], list[ServiceCall]]) -> dict[str, bool]:
-    """The last command each switch got: on (True) or off (False)."""
-    on, off = calls
-    result: dict[str, bool] = {}
-    for call in sorted([*on, *off], key=lambda c: c.context.id):
-        for entity in call.data["entity_id"]:
-            result[entity] = call in on
-    return result
+HEATER = "switch.heater"
+COOLER = "switch.fridge"
 
 
-async def test_fermentation_chamber(hass: HomeAssistant, brewing_folder: Path) -> None:
-    calls = (
-        async_mock_service(hass, "switch", "turn_on"),
-        async_mock_service(hass, "switch", "turn_off"),
-    )
+class Chamber:
+    """A heater and a cooler as real template switches (on input_booleans), watched.
+
+    ``calls`` are the switch actions sent, as (service, entity id); every
+    state change of either switch is checked: never both on.
+    """
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self.hass = hass
+        self.calls: list[tuple[str, str]] = []
+        self.both_on = False
+        hass.bus.async_listen(EVENT_CALL_SERVICE, self._on_call)
+        hass.bus.async_listen(EVENT_STATE_CHANGED, self._on_state)
+
+    @classmethod
+    async def create(cls, hass: HomeAssistant) -> Chamber:
+        power = {"heater_power": {}, "fridge_power": {}}
+        assert await async_setup_component(hass, "input_boolean", {"input_boolean": power})
+        switches = [
+            {
+                "name": name,
+                "optimistic": True,
+                "state": f"{{{{ is_state('input_boolean.{power}', 'on') }}}}",
+                "turn_on": {
+                    "action": "input_boolean.turn_on",
+                    "target": {"entity_id": f"input_boolean.{power}"},
+                },
+                "turn_off": {
+                    "action": "input_boolean.turn_off",
+                    "target": {"entity_id": f"input_boolean.{power}"},
+                },
+            }
+            for name, power in (("Heater", "heater_power"), ("Fridge", "fridge_power"))
+        ]
+        assert await async_setup_component(hass, "template", {"template": [{"switch": switches}]})
+        await hass.async_block_till_done()
+        chamber = cls(hass)
+        assert chamber.on() == set()
+        return chamber
+
+    @callback
+    def _on_call(self, event: Event) -> None:
+        if event.data["domain"] == "switch":
+            for entity in cv.ensure_list(event.data["service_data"]["entity_id"]):
+                self.calls.append((event.data["service"], entity))
+
+    @callback
+    def _on_state(self, event: Event) -> None:
+        if event.data["entity_id"] in (HEATER, COOLER) and self.on() == {HEATER, COOLER}:
+            self.both_on = True
+
+    def on(self) -> set[str]:
+        return {e for e in (HEATER, COOLER) if (s := self.hass.states.get(e)) and s.state == "on"}
+
+    def take(self) -> list[tuple[str, str]]:
+        """The calls since the last ``take``."""
+        calls, self.calls = self.calls, []
+        return calls
+
+
+def chamber_inputs(**changes: Any) -> dict[str, Any]:
+    inputs: dict[str, Any] = {
+        "setpoint_sensor": SETPOINT,
+        "temperature_sensor": TEMPERATURE,
+        "heater": HEATER,
+        "cooler": COOLER,
+        "hysteresis": 0.5,
+    }
+    inputs.update(changes)
+    return inputs
+
+
+@pytest.fixture
+async def chamber(hass: HomeAssistant, brewing_folder: Path) -> Chamber:
+    return await Chamber.create(hass)
+
+
+async def test_fermentation_chamber_hysteresis(hass: HomeAssistant, chamber: Chamber) -> None:
     await _state(hass, SETPOINT, "unknown")
     await _state(hass, TEMPERATURE, "15.0")
+    await use_blueprint(hass, CHAMBER, chamber_inputs())
+
+    async def temperature(*values: float, calls: list[tuple[str, str]], on: set[str]) -> None:
+        for value in values:
+            await _state(hass, TEMPERATURE, str(value))
+        assert chamber.take() == calls, values
+        assert chamber.on() == on, values
+
+    # no setpoint (no program running): nothing happens
+    await temperature(15.0, 11.0, calls=[], on=set())
+
+    # heating: on below 12 - 0.5, and on until the setpoint, however noisy in between
+    await _state(hass, SETPOINT, "12.0")
+    assert chamber.take() == [("turn_on", HEATER)]
+    await temperature(11.6, 11.4, 11.55, 11.45, 11.6, 11.49, 11.9, 11.99, calls=[], on={HEATER})
+    await temperature(12.0, calls=[("turn_off", HEATER)], on=set())
+    # back below the setpoint but inside the band: it stays off
+    await temperature(11.9, 11.6, 11.5, 11.7, calls=[], on=set())
+    await temperature(11.4, calls=[("turn_on", HEATER)], on={HEATER})
+    await temperature(12.3, calls=[("turn_off", HEATER)], on=set())
+
+    # cooling, the mirror image: on above 12 + 0.5, and on until the setpoint
+    await temperature(12.4, 12.5, 12.3, calls=[], on=set())
+    await temperature(12.6, calls=[("turn_on", COOLER)], on={COOLER})
+    await temperature(12.4, 12.55, 12.45, 12.51, 12.01, calls=[], on={COOLER})
+    await temperature(12.0, calls=[("turn_off", COOLER)], on=set())
+    await temperature(12.1, 12.5, 12.4, calls=[], on=set())
+
+    # from one side to the other: the one goes off before the other goes on
+    await temperature(11.0, calls=[("turn_on", HEATER)], on={HEATER})
+    await temperature(13.0, calls=[("turn_off", HEATER), ("turn_on", COOLER)], on={COOLER})
+    await temperature(11.0, calls=[("turn_off", COOLER), ("turn_on", HEATER)], on={HEATER})
+
+    # a new setpoint (a ramp, the next step) moves the latch with it
+    await _state(hass, SETPOINT, "11.5")
+    assert chamber.take() == []  # 11.0 is inside the new band, and heating goes on to 11.5
+    await _state(hass, SETPOINT, "10.9")
+    assert (chamber.take(), chamber.on()) == ([("turn_off", HEATER)], set())
+
+    # the program stops, or the temperature is gone: everything off, once
+    await _state(hass, SETPOINT, "12.0")
+    assert chamber.take() == [("turn_on", HEATER)]
+    await _state(hass, SETPOINT, "unknown")
+    assert (chamber.take(), chamber.on()) == ([("turn_off", HEATER)], set())
+    await temperature(10.0, 14.0, calls=[], on=set())
+    await _state(hass, SETPOINT, "12.0")
+    assert (chamber.take(), chamber.on()) == ([("turn_on", COOLER)], {COOLER})
+    await temperature(float("nan"), calls=[("turn_off", COOLER)], on=set())
+    await _state(hass, TEMPERATURE, "unavailable")
+    await _state(hass, TEMPERATURE, "10.0")
+    assert (chamber.take(), chamber.on()) == ([("turn_on", HEATER)], {HEATER})
+    await _state(hass, TEMPERATURE, "unavailable")
+    assert (chamber.take(), chamber.on()) == ([("turn_off", HEATER)], set())
+
+    assert not chamber.both_on
+
+
+async def test_fermentation_chamber_never_switches_both_on(
+    hass: HomeAssistant, chamber: Chamber
+) -> None:
+    """A switch turned on by hand against the temperature goes off again at once."""
+    await _state(hass, SETPOINT, "12.0")
+    await _state(hass, TEMPERATURE, "12.2")
+    await use_blueprint(hass, CHAMBER, chamber_inputs(hysteresis=1.0))
+    assert chamber.take() == []
+    for entity in (HEATER, COOLER):
+        await hass.services.async_call("switch", "turn_on", {"entity_id": entity}, blocking=True)
+        await hass.async_block_till_done()
+    assert chamber.on() == {COOLER}  # 12.2 is above the setpoint: cooling may go on
+    assert chamber.take() == [("turn_on", HEATER), ("turn_off", HEATER), ("turn_on", COOLER)]
+    await _state(hass, TEMPERATURE, "10.5")  # below 12 - 1
+    assert chamber.take() == [("turn_off", COOLER), ("turn_on", HEATER)]
+    assert chamber.on() == {HEATER}
+    await hass.services.async_call("switch", "turn_on", {"entity_id": COOLER}, blocking=True)
+    await hass.async_block_till_done()
+    assert chamber.take() == [("turn_on", COOLER), ("turn_off", COOLER)]
+    assert chamber.on() == {HEATER}
+
+
+async def test_fermentation_chamber_on_a_real_program(
+    hass: HomeAssistant,
+    brewing_folder: Path,
+    chamber: Chamber,
+    virtual_proxy: VirtualProxy,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The setpoint sensor of a program of the integration and the probe it follows."""
+    device, device_id = await thermometer(hass, virtual_proxy)
+    await create(
+        hass,
+        device_id,
+        name="Lager",
+        steps=[{"name": "Primary", "target": 17.5, "hold_minutes": 7 * 24 * 60}],
+        reach_timeout_minutes=0,
+        deviation_band=10,
+    )
+    setpoint = program_entity(hass, device, "lager", "setpoint")
+    probe = entity_id(hass, device, "probe_1")
+    hold(device, 1, 23.0)
+    await advance(hass, freezer, virtual_proxy, 30, step=10)
     await use_blueprint(
         hass,
         CHAMBER,
-        {
-            "setpoint_sensor": SETPOINT,
-            "temperature_sensor": TEMPERATURE,
-            "heater": "switch.heater",
-            "cooler": "switch.fridge",
-            "hysteresis": 0.5,
-        },
+        chamber_inputs(setpoint_sensor=setpoint, temperature_sensor=probe, hysteresis=2.0),
     )
-    on, off = calls
+    await advance(hass, freezer, virtual_proxy, 60, step=10)
+    assert (chamber.take(), chamber.on()) == ([], set()), "no program running"
 
-    async def expect(setpoint: str, temperature: str, heater: bool, cooler: bool) -> None:
-        on.clear()
-        off.clear()
-        await _state(hass, SETPOINT, setpoint)
-        await _state(hass, TEMPERATURE, temperature)
-        switched = _switched(calls)
-        assert switched == {"switch.heater": heater, "switch.fridge": cooler}, (
-            setpoint,
-            temperature,
-        )
+    await press(hass, device, "lager", "start")
+    assert program_state(hass, device, "lager", "setpoint").state == "17.5"
+    assert (chamber.take(), chamber.on()) == ([("turn_on", COOLER)], {COOLER})
+    # the probe reads whole degrees with noise: 18 to 20 is inside the band (15.5 to
+    # 19.5) and above the setpoint, so the cooler stays on
+    hold(device, 1, 19.0)
+    readings: list[float] = []
 
-    await expect("12.0", "15.0", heater=False, cooler=True)
-    await expect("12.0", "12.4", heater=False, cooler=False)
-    await expect("12.0", "11.0", heater=True, cooler=False)
-    await expect("18.0", "17.6", heater=False, cooler=False)
-    await expect("unknown", "10.0", heater=False, cooler=False)  # the program stopped
-    await expect("12.0", "unavailable", heater=False, cooler=False)
-    # the time pattern re-checks every minute; switched off, it leaves no timer behind
-    await hass.services.async_call(
-        "automation", "turn_off", {"entity_id": "automation.automation_0"}, blocking=True
-    )
+    @callback
+    def reading(event: Event[EventStateChangedData]) -> None:
+        if (new := event.data["new_state"]) is not None:
+            readings.append(float(new.state))
+
+    unsub = async_track_state_change_event(hass, probe, reading)
+    await advance(hass, freezer, virtual_proxy, 5 * 60, step=10)
+    unsub()
+    assert readings
+    assert all(17.5 < reading <= 20 for reading in readings)
+    assert min(readings) < 19.5, "the readings were inside the band"
+    assert (chamber.take(), chamber.on()) == ([], {COOLER})
+    hold(device, 1, 16.5)  # 16 or 17: past the setpoint, not below the band
+    await advance(hass, freezer, virtual_proxy, 60, step=10)
+    assert (chamber.take(), chamber.on()) == ([("turn_off", COOLER)], set())
+    await advance(hass, freezer, virtual_proxy, 5 * 60, step=10)
+    assert chamber.take() == []
+    hold(device, 1, 14.0)  # below the band
+    await advance(hass, freezer, virtual_proxy, 60, step=10)
+    assert (chamber.take(), chamber.on()) == ([("turn_on", HEATER)], {HEATER})
+
+    await press(hass, device, "lager", "stop")
+    assert program_state(hass, device, "lager", "setpoint").state == "unknown"
+    assert (chamber.take(), chamber.on()) == ([("turn_off", HEATER)], set())
+    assert not chamber.both_on
 
 
 def alarm(**changes: Any) -> dict[str, Any]:

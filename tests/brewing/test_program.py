@@ -175,6 +175,41 @@ def test_program_validation(overrides: dict[str, Any], key: str) -> None:
     assert error_of(lambda: program(**overrides)).key == key
 
 
+@pytest.mark.parametrize(
+    ("overrides", "key", "placeholders"),
+    [
+        ({"tolerance": 12.5}, "tolerance_out_of_range", {"value": "12.5", "max": "10"}),
+        # durations are seconds, but users set them in minutes: the errors speak minutes
+        ({"reach_timeout": -60.0}, "reach_timeout_out_of_range", {"value": "-1", "max": "10080"}),
+        (
+            {"reach_timeout": 8 * DAY},
+            "reach_timeout_out_of_range",
+            {"value": "11520", "max": "10080"},
+        ),
+        (
+            {"deviation_time": -30.0},
+            "deviation_time_out_of_range",
+            {"value": "-0.5", "max": "1440"},
+        ),
+        (
+            {"deviation_time": 2000 * 60.0},
+            "deviation_time_out_of_range",
+            {"value": "2000", "max": "1440"},
+        ),
+        (
+            {"sensor_lost_after": 0.0},
+            "sensor_lost_after_out_of_range",
+            {"value": "0", "max": "1440"},
+        ),
+    ],
+)
+def test_settings_error_placeholders(
+    overrides: dict[str, Any], key: str, placeholders: dict[str, str]
+) -> None:
+    err = error_of(lambda: program(**overrides))
+    assert (err.key, err.placeholders) == (key, placeholders)
+
+
 def test_program_limits() -> None:
     assert len(program(steps=(Step(20.0, hold=1.0),) * MAX_STEPS).steps) == 50
     assert program(id="m" * 64, tolerance=10.0, deviation_band=50.0).id == "m" * 64

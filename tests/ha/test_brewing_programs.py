@@ -176,24 +176,35 @@ async def test_a_bad_step_is_refused_and_changes_nothing(
     assert message.format(**err.value.translation_placeholders)  # every placeholder filled
 
 
-BAD_SETTINGS: list[tuple[dict[str, Any], str]] = [
-    ({"name": "  "}, "program_name_invalid"),
-    ({"name": "x" * 65}, "program_name_invalid"),
-    ({"name": "MÄRZEN  mash"}, "duplicate_program"),
-    ({"tolerance": 0}, "tolerance_out_of_range"),
-    ({"tolerance": 3}, "deviation_band_out_of_range"),
-    ({"deviation_band": 100}, "deviation_band_out_of_range"),
-    ({"reach_timeout_minutes": -1}, "reach_timeout_out_of_range"),
-    ({"deviation_minutes": 2000}, "deviation_time_out_of_range"),
-    ({"sensor_lost_minutes": 0}, "sensor_lost_after_out_of_range"),
-    ({"probe": 9}, "unknown_source"),
-    ({"device_id": "nope"}, "unknown_source"),
+BAD_SETTINGS: list[tuple[dict[str, Any], str, dict[str, str]]] = [
+    ({"name": "  "}, "program_name_invalid", {"max": "64"}),
+    ({"name": "x" * 65}, "program_name_invalid", {"max": "64"}),
+    ({"name": "MÄRZEN  mash"}, "duplicate_program", {"program": "MÄRZEN  mash"}),
+    ({"tolerance": 0}, "tolerance_out_of_range", {"value": "0", "max": "10"}),
+    ({"tolerance": 3}, "deviation_band_out_of_range", {"value": "2", "min": "3", "max": "50"}),
+    ({"deviation_band": 100}, "deviation_band_out_of_range", {"value": "100"}),
+    # the alarm times in the minutes they were typed in
+    ({"reach_timeout_minutes": -1}, "reach_timeout_out_of_range", {"value": "-1", "max": "10080"}),
+    (
+        {"reach_timeout_minutes": 10080.5},
+        "reach_timeout_out_of_range",
+        {"value": "10080.5", "max": "10080"},
+    ),
+    ({"deviation_minutes": 2000}, "deviation_time_out_of_range", {"value": "2000", "max": "1440"}),
+    ({"deviation_minutes": -0.5}, "deviation_time_out_of_range", {"value": "-0.5", "max": "1440"}),
+    ({"sensor_lost_minutes": 0}, "sensor_lost_after_out_of_range", {"value": "0", "max": "1440"}),
+    ({"probe": 9}, "unknown_source", {"probe": "9"}),
+    ({"device_id": "nope"}, "unknown_source", {"device_id": "nope"}),
 ]
 
 
-@pytest.mark.parametrize(("data", "key"), BAD_SETTINGS)
+@pytest.mark.parametrize(("data", "key", "placeholders"), BAD_SETTINGS)
 async def test_bad_settings_are_refused(
-    hass: HomeAssistant, virtual_proxy: VirtualProxy, data: dict[str, Any], key: str
+    hass: HomeAssistant,
+    virtual_proxy: VirtualProxy,
+    data: dict[str, Any],
+    key: str,
+    placeholders: dict[str, str],
 ) -> None:
     _device, device_id = await thermometer(hass, virtual_proxy)
     await create(hass, device_id)
@@ -202,7 +213,42 @@ async def test_bad_settings_are_refused(
     with pytest.raises(ServiceValidationError) as err:
         await create(hass, device_id, **{"name": "Other", **data})
     assert err.value.translation_key == key
+    assert placeholders.items() <= err.value.translation_placeholders.items()
+    message = TRANSLATIONS["exceptions"][key]["message"]
+    assert message.format(**err.value.translation_placeholders)  # every placeholder filled
     assert await programs(hass) == before
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"reach_timeout_minutes": -1},
+            "The time to reach the setpoint must be between 0 and 10080 minutes, not -1",
+        ),
+        (
+            {"deviation_minutes": 2000},
+            "The deviation time must be between 0 and 1440 minutes, not 2000",
+        ),
+        (
+            {"sensor_lost_minutes": 0},
+            "The time before a sensor counts as lost must be more than 0 and at most 1440 "
+            "minutes, not 0",
+        ),
+    ],
+)
+async def test_alarm_time_errors_speak_minutes(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, data: dict[str, Any], message: str
+) -> None:
+    """The message the user reads, on create and on update (without the final full stop)."""
+    _device, device_id = await thermometer(hass, virtual_proxy)
+    await create(hass, device_id)
+    with pytest.raises(ServiceValidationError) as created:
+        await create(hass, device_id, **{"name": "Other", **data})
+    with pytest.raises(ServiceValidationError) as updated:
+        await call(hass, "update_program", {"program": "marzen_mash", **data})
+    for err in (created, updated):
+        assert str(err.value) == message
 
 
 async def test_unknown_program_and_alarm(hass: HomeAssistant, virtual_proxy: VirtualProxy) -> None:

@@ -11,6 +11,8 @@ Every rule a user can break raises ``ProgramError`` with a translation key and
 its placeholders, so the Home Assistant layer can turn it into a translated
 service error. Step errors name the step (placeholder ``step``, counted from 1)
 when the program is read with ``Program.from_dict`` or through the library.
+Durations are seconds here, but users set the alarm times in minutes, so the
+errors of those settings state their value and limit in minutes.
 ``ProgramError`` is a ValueError, so a corrupt stored file fails the way the
 cooking core's ``from_dict`` readers do.
 """
@@ -78,10 +80,10 @@ ERROR_KEYS: Final = frozenset(
         "program_name_invalid",  # max
         "source_invalid",  # max
         "tolerance_out_of_range",  # value, max
-        "reach_timeout_out_of_range",  # value, max
+        "reach_timeout_out_of_range",  # value, max (minutes)
         "deviation_band_out_of_range",  # value, min, max
-        "deviation_time_out_of_range",  # value, max
-        "sensor_lost_after_out_of_range",  # value, max
+        "deviation_time_out_of_range",  # value, max (minutes)
+        "sensor_lost_after_out_of_range",  # value, max (minutes)
         # library
         "duplicate_program",  # program
         "unknown_program",  # program
@@ -229,15 +231,20 @@ class Program:
                 raise ProgramError("step_until_not_increasing", {"step": index + 1})
             previous = step.until
         _check_range("tolerance", self.tolerance, 0.0, MAX_TOLERANCE, low_open=True)
-        _check_range("reach_timeout", self.reach_timeout, 0.0, MAX_REACH_TIMEOUT)
+        _check_range("reach_timeout", self.reach_timeout, 0.0, MAX_REACH_TIMEOUT, minutes=True)
         if not self.tolerance < self.deviation_band <= MAX_DEVIATION_BAND:
             raise ProgramError(
                 "deviation_band_out_of_range",
                 {"value": self.deviation_band, "min": self.tolerance, "max": MAX_DEVIATION_BAND},
             )
-        _check_range("deviation_time", self.deviation_time, 0.0, MAX_DEVIATION_TIME)
+        _check_range("deviation_time", self.deviation_time, 0.0, MAX_DEVIATION_TIME, minutes=True)
         _check_range(
-            "sensor_lost_after", self.sensor_lost_after, 0.0, MAX_SENSOR_LOST_AFTER, low_open=True
+            "sensor_lost_after",
+            self.sensor_lost_after,
+            0.0,
+            MAX_SENSOR_LOST_AFTER,
+            low_open=True,
+            minutes=True,
         )
 
     def check_until(self, now: float) -> None:
@@ -292,11 +299,22 @@ def _check_step_count(count: int) -> None:
 
 
 def _check_range(
-    name: str, value: float, low: float, high: float, *, low_open: bool = False
+    name: str,
+    value: float,
+    low: float,
+    high: float,
+    *,
+    low_open: bool = False,
+    minutes: bool = False,
 ) -> None:
+    """ProgramError ``<name>_out_of_range`` unless low <= value <= high (low < value if open).
+
+    ``minutes``: the value and the limit are seconds, stated in minutes in the error.
+    """
     inside = (low < value if low_open else low <= value) and value <= high
     if not inside:  # also NaN
-        raise ProgramError(f"{name}_out_of_range", {"value": value, "max": high})
+        scale = 60.0 if minutes else 1.0
+        raise ProgramError(f"{name}_out_of_range", {"value": value / scale, "max": high / scale})
 
 
 def _read[T](reader: Callable[[object, str], T], value: object, field: str, key: str) -> T:
