@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import platform
 from collections.abc import Iterator
@@ -26,9 +25,14 @@ def enable_event_loop_debug() -> None:
     """Replaces the plugin's fixture of that name: asyncio debug mode stays off.
 
     It is on in tests (slow-callback checks, coroutine origins), which would
-    make every figure larger than in a production Home Assistant.
+    make every figure larger than in a production Home Assistant. The plugin's
+    fixture is the only thing that turns it on, so this one does nothing and
+    the loop keeps asyncio's default (off, unless PYTHONASYNCIODEBUG or
+    ``-X dev`` asks for it). It does not touch the loop: there is none running
+    yet (``asyncio.get_event_loop()`` here is deprecated), and an async fixture
+    would run before the stable harness's ``verify_cleanup`` and point it at
+    the test's loop, where the harness's own mocked adapter leaves a timer.
     """
-    asyncio.get_event_loop().set_debug(False)
 
 
 @pytest.fixture(autouse=True)

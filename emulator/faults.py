@@ -4,7 +4,10 @@ Each fault is a flag on ``Faults``; set and clear them directly
 (``device.faults.slow = True``) or by name (``device.faults.set("slow")``).
 ``drop_link`` is an action rather than a state, so it lives on the device
 (``device.drop_link()``); ``set("drop_link")`` forwards to it when the
-``Faults`` belongs to a device.
+``Faults`` belongs to a device. To drop a link part-way through a connection
+(say right after the iGrill handshake), arm it instead: ``drop_link_after = 3``
+drops every link once it has served three GATT operations, until cleared.
+Devices that honour the arming call ``link_up`` and ``operation`` (the iGrill).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from enum import StrEnum
 class Fault(StrEnum):
     """The names of the faults."""
 
-    DROP_LINK = "drop_link"  # disconnect now; the client's disconnected callback fires
+    DROP_LINK = "drop_link"  # disconnect now (or armed: after N operations of each link)
     REFUSE_HANDSHAKE = "refuse_handshake"  # the device rejects the auth exchange
     READ_TIMEOUT = "read_timeout"  # reads hang, then raise TimeoutError
     NO_FREE_SLOT = "no_free_slot"  # the proxy's connector reports no free slot
@@ -38,14 +41,21 @@ class Faults:
     slow: bool = False
     read_timeout_delay: float = 0.2  # seconds a read hangs before TimeoutError
     slow_latency: float = 0.05  # seconds added to each GATT operation
+    drop_link_after: int | None = None  # armed DROP_LINK: GATT operations each link serves
     # Called for DROP_LINK; the owning device sets it.
     drop_link: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+    _operations: int = field(default=0, init=False, repr=False, compare=False)
 
     def set(self, fault: Fault | str, on: bool = True) -> None:
-        """Switch a fault on (or off with ``on=False``); DROP_LINK drops at once."""
+        """Switch a fault on (or off with ``on=False``); DROP_LINK drops at once.
+
+        ``set(DROP_LINK, on=False)`` disarms ``drop_link_after``.
+        """
         fault = Fault(fault)
         if fault is Fault.DROP_LINK:
-            if on and self.drop_link is not None:
+            if not on:
+                self.drop_link_after = None
+            elif self.drop_link is not None:
                 self.drop_link()
             return
         setattr(self, fault.value, on)
@@ -56,15 +66,27 @@ class Faults:
             self.set(fault, on=False)
             return
         for name in self.active:
-            setattr(self, name.value, False)
+            self.set(name, on=False)
 
     @property
     def active(self) -> frozenset[Fault]:
         """The faults that are switched on."""
         flags = [f.name for f in fields(self) if f.type in ("bool", bool)]
-        return frozenset(Fault(name) for name in flags if getattr(self, name))
+        active = {Fault(name) for name in flags if getattr(self, name)}
+        if self.drop_link_after is not None:
+            active.add(Fault.DROP_LINK)
+        return frozenset(active)
 
     @property
     def latency(self) -> float:
         """Extra seconds each GATT operation takes."""
         return self.slow_latency if self.slow else 0.0
+
+    def link_up(self) -> None:
+        """A new link: the armed DROP_LINK counts its operations from zero."""
+        self._operations = 0
+
+    def operation(self) -> bool:
+        """Count one GATT operation; True when the armed DROP_LINK must drop the link now."""
+        self._operations += 1
+        return self.drop_link_after is not None and self._operations > self.drop_link_after

@@ -13,7 +13,6 @@ import logging
 from typing import Any
 
 import voluptuous as vol
-from bleak.exc import BleakError
 from homeassistant.components.bluetooth import (
     BluetoothServiceInfoBleak,
     async_discovered_service_info,
@@ -25,7 +24,13 @@ from homeassistant.core import HomeAssistant
 from .connection import ConnectError, async_connect, async_disconnect, async_release
 from .const import CONF_MODEL, DOMAIN, SETUP_TIMEOUT_SECONDS
 from .devices import create_driver, identify, is_passive
-from .devices.base import DeviceError, HandshakeError, ModelInfo, UnsupportedDeviceError
+from .devices.base import (
+    LINK_ERRORS,
+    DeviceError,
+    HandshakeError,
+    ModelInfo,
+    UnsupportedDeviceError,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -46,7 +51,7 @@ async def async_check_device(hass: HomeAssistant, address: str, model: ModelInfo
         raise ConnectError("not_supported", str(err)) from err
     except HandshakeError as err:
         raise ConnectError("handshake_failed", str(err)) from err
-    except (DeviceError, BleakError, TimeoutError, EOFError) as err:
+    except (DeviceError, *LINK_ERRORS) as err:
         raise ConnectError("cannot_connect", str(err)) from err
     finally:
         if started:
@@ -167,12 +172,15 @@ class KitchenBleConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _async_create(
         self, info: BluetoothServiceInfoBleak, model: ModelInfo, errors: dict[str, str]
     ) -> ConfigFlowResult | None:
-        """Check the device; make the entry, or fill ``errors`` and return None."""
+        """Check the device; make the entry, abort, or fill ``errors`` and return None."""
         try:
             if not is_passive(model):  # a passive advertiser never takes a connection
                 model = await async_check_device(self.hass, info.address, model)
         except ConnectError as err:
             _LOGGER.debug("%s: check failed (%s): %s", info.address, err.reason, err)
+            if err.reason == "not_supported":
+                # Its own GATT services say so: trying again cannot change the answer.
+                return self.async_abort(reason="not_supported")
             errors["base"] = err.reason
             return None
         return self.async_create_entry(

@@ -14,7 +14,7 @@ from bleak.exc import BleakError
 from homeassistant.components import bluetooth
 from homeassistant.core import HomeAssistant
 
-from .devices.base import StoppableDriver
+from .devices.base import LINK_ERRORS, StoppableDriver
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ async def async_connect(
 
 async def async_disconnect(client: BleakClient) -> None:
     """Disconnect, ignoring a link that is already gone."""
-    with contextlib.suppress(BleakError, TimeoutError, EOFError):
+    with contextlib.suppress(*LINK_ERRORS):
         await client.disconnect()
 
 
@@ -74,6 +74,6 @@ async def async_release(driver: object, client: BleakClient) -> None:
         try:
             async with asyncio.timeout(STOP_TIMEOUT_SECONDS):
                 await driver.async_stop(client)
-        except (BleakError, TimeoutError, EOFError) as err:
+        except LINK_ERRORS as err:
             _LOGGER.debug("%s: goodbye to the device failed: %r", client.address, err)
     await async_disconnect(client)

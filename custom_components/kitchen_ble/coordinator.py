@@ -22,7 +22,6 @@ from functools import cached_property
 from typing import Any
 
 from bleak import BleakClient
-from bleak.exc import BleakError
 from homeassistant.components import bluetooth
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ADDRESS
@@ -42,7 +41,7 @@ from .const import (
     UNAVAILABLE_GRACE_SECONDS,
 )
 from .devices import Driver, create_driver
-from .devices.base import DeviceError, ModelInfo, ProbeAlarmDriver
+from .devices.base import LINK_ERRORS, DeviceError, ModelInfo, ProbeAlarmDriver
 from .devices.thermometer import TemperatureUnit, to_device_unit
 
 _LOGGER = logging.getLogger(__name__)
@@ -223,7 +222,7 @@ class KitchenBleCoordinator:
             try:
                 async with asyncio.timeout(SETUP_TIMEOUT_SECONDS):
                     await self.driver.async_start(client)
-            except (DeviceError, BleakError, TimeoutError, EOFError) as err:
+            except (DeviceError, *LINK_ERRORS) as err:
                 self.client = None
                 await async_disconnect(client)
                 self._async_connect_failed("setup_failed", err)
@@ -324,7 +323,7 @@ class KitchenBleCoordinator:
         async with self._lock:
             try:
                 await self.driver.async_poll(client)
-            except (DeviceError, BleakError, TimeoutError, EOFError) as err:
+            except (DeviceError, *LINK_ERRORS) as err:
                 # The link is probably going away; bleak's callback follows.
                 _LOGGER.debug("%s: poll failed: %s", self.address, err)
 
@@ -356,7 +355,7 @@ class KitchenBleCoordinator:
             del writes[:-8]  # only the latest matter; a device confirms within seconds
             try:
                 await driver.async_set_probe_alarm(client, probe, high)
-            except (DeviceError, BleakError, TimeoutError, EOFError, ValueError) as err:
+            except (DeviceError, *LINK_ERRORS, ValueError) as err:
                 if (high, unit) in writes:  # pragma: no branch - unless trimmed meanwhile
                     writes.remove((high, unit))
                 _LOGGER.debug("%s: probe %d alarm not written: %s", self.address, probe, err)

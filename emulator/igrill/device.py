@@ -200,10 +200,33 @@ class IGrillDevice(EmulatedDevice):
         """Every connection starts unauthenticated."""
         self._auth.reset()
         self._last_sent.clear()
+        self.faults.link_up()
 
     def on_disconnect(self) -> None:
         """The handshake does not outlive the link."""
         self._auth.reset()
+
+    # GATT operations (an armed DROP_LINK counts them) -----------------
+
+    async def gatt_read(self, uuid: str) -> bytes:
+        """Serve a read, unless the armed DROP_LINK drops the link first."""
+        self._count_operation()
+        return await super().gatt_read(uuid)
+
+    async def gatt_write(self, uuid: str, data: bytes, response: bool) -> None:
+        """Serve a write, unless the armed DROP_LINK drops the link first."""
+        self._count_operation()
+        await super().gatt_write(uuid, data, response)
+
+    async def gatt_subscribe(self, uuid: str) -> None:
+        """Enable notifications, unless the armed DROP_LINK drops the link first."""
+        self._count_operation()
+        await super().gatt_subscribe(uuid)
+
+    def _count_operation(self) -> None:
+        # The base class then answers "not connected", as a real stack would.
+        if self.connected and self.faults.operation():
+            self.drop_link()
 
     # GATT table --------------------------------------------------------
 

@@ -156,10 +156,29 @@ def test_probe_too_short(data: bytes) -> None:
         codec.decode_probe(data)
 
 
-@pytest.mark.parametrize("decode", [codec.decode_unit, codec.decode_battery, codec.decode_propane])
-def test_one_byte_values_empty(decode: Callable[[bytes], object]) -> None:
-    with pytest.raises(ValueError, match="empty"):
-        decode(b"")
+ONE_BYTE_DECODERS = [codec.decode_unit, codec.decode_battery, codec.decode_propane]
+
+
+@pytest.mark.parametrize("decode", ONE_BYTE_DECODERS)
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\x01\x00",  # a plausible first byte must not hide the extra ones
+        bytes.fromhex("46ab12"),  # what the emulator's malformed fault sends for 1 byte
+        bytes(20),
+    ],
+)
+def test_one_byte_values_reject_other_lengths(
+    decode: Callable[[bytes], object], data: bytes
+) -> None:
+    with pytest.raises(ValueError, match=f"{len(data)} bytes, not 1"):
+        decode(data)
+
+
+@pytest.mark.parametrize("decode", ONE_BYTE_DECODERS)
+def test_one_byte_values_accept_a_bytearray(decode: Callable[[bytearray], object]) -> None:
+    decode(bytearray(b"\x01"))  # notifications arrive as bytearray
 
 
 def test_battery_above_100() -> None:

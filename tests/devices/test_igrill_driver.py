@@ -82,10 +82,11 @@ class FakeClient:
     reads: list[str] = field(default_factory=list)
     writes: list[tuple[str, bytes, bool]] = field(default_factory=list)
     callbacks: dict[str, NotifyCallback] = field(default_factory=dict)
+    connected: bool = True
 
     @property
     def is_connected(self) -> bool:
-        return True
+        return self.connected
 
     @property
     def services(self) -> FakeServices:
@@ -249,7 +250,8 @@ async def test_default_retry_delay_is_one_second(sleeps: list[float]) -> None:
 
 
 @pytest.mark.parametrize(
-    "error", [None, NotImplementedError(), BleakError("no agent"), TimeoutError()]
+    "error",
+    [None, NotImplementedError(), BleakError("no agent"), TimeoutError(), EOFError()],
 )
 async def test_pairing_is_tried_and_failure_tolerated(error: BaseException | None) -> None:
     driver, updates = make_driver()
@@ -350,13 +352,69 @@ async def test_other_probe_read_errors_propagate() -> None:
         await driver.async_start(client)
 
 
-@pytest.mark.parametrize("uuid", [m.CHAR_PROBES[0], m.CHAR_BATTERY, m.CHAR_UNIT])
-async def test_malformed_read_is_a_device_error(uuid: str) -> None:
-    driver, _ = make_driver()
+@pytest.mark.parametrize("data", [b"", b"\x01\x00"])
+async def test_malformed_unit_fails_the_start(data: bytes) -> None:
+    """Every probe value depends on the unit, so a start without it is no start."""
+    driver, updates = make_driver()
     client = make_client(m.IGRILL_V2)
-    client.values[uuid] = b""
+    client.values[m.CHAR_UNIT] = data
     with pytest.raises(DeviceError, match="malformed"):
         await driver.async_start(client)
+    assert updates.count == 0
+
+
+async def test_malformed_values_at_start_are_skipped() -> None:
+    driver, updates = make_driver(m.PULSE_2000)
+    driver.state.probes = [99, 99, 99, 99]  # from an earlier link: never kept
+    driver.state.battery = 55
+    client = make_client(m.PULSE_2000)
+    client.values[m.CHAR_PROBES[1]] = b"\x01"
+    client.values[m.CHAR_BATTERY] = b"\x46\x00"
+    client.values[m.CHAR_FIRMWARE] = b"1.\xe95"
+    client.values[m.CHAR_ELEMENTS] = b" 200"
+
+    await driver.async_start(client)
+
+    state = driver.state
+    assert state.probes == [20, None, 22, 23]
+    assert (state.battery, state.firmware, state.elements) == (55, None, None)
+    assert state.unit == "°C"
+    assert set(client.callbacks) == {*m.CHAR_PROBES, m.CHAR_BATTERY, m.CHAR_ELEMENTS}
+    assert updates.count == 1
+
+
+@pytest.mark.parametrize("error", [EOFError(), BrokenPipeError(), TimeoutError(), BleakError()])
+async def test_dying_link_errors_fail_the_handshake(
+    sleeps: list[float], error: BaseException
+) -> None:
+    driver, updates = make_driver()
+    client = make_client(m.IGRILL_V2)
+    client.values[m.CHAR_DEVICE_CHALLENGE] = error
+
+    with pytest.raises(HandshakeError, match="after 3 attempt") as info:
+        await driver.async_start(client)
+
+    assert info.value.__cause__ is error
+    assert client.reads == [m.CHAR_DEVICE_CHALLENGE] * 3
+    assert updates.count == 0
+
+
+async def test_handshake_stops_retrying_once_the_link_is_gone(sleeps: list[float]) -> None:
+    driver, _ = make_driver()
+    client = make_client(m.IGRILL_V2)
+
+    async def link_drops(char_specifier: Any, **kwargs: Any) -> bytearray:
+        client.connected = False
+        raise EOFError
+
+    client.read_gatt_char = link_drops  # type: ignore[method-assign]
+
+    with pytest.raises(HandshakeError, match="after 1 attempt") as info:
+        await driver.async_start(client)
+
+    assert isinstance(info.value.__cause__, EOFError)
+    assert [w[0] for w in client.writes] == [m.CHAR_APP_CHALLENGE]
+    assert sleeps == []
 
 
 def test_is_unlikely_error() -> None:
@@ -419,6 +477,63 @@ async def test_poll_rereads_only_silent_probes() -> None:
     assert client.probe_reads() == [1, 2, 3, 4]
     assert driver.state.battery == 68
     assert updates.count == 3
+
+
+async def test_poll_skips_malformed_values_and_reads_the_rest() -> None:
+    driver, updates = make_driver(m.IGRILL_V3)
+    client = make_client(m.IGRILL_V3)
+    await driver.async_start(client)
+    client.values[m.CHAR_UNIT] = b"\x00\x00"
+    client.values[m.CHAR_BATTERY] = b"\x20\x41\x9c"
+    client.values[m.CHAR_PROPANE] = b"\x04"
+    client.values[m.CHAR_PROBES[0]] = b"\x7f"
+    client.values[m.CHAR_PROBES[1]] = b"\x30\x00"
+    client.reads.clear()
+
+    await driver.async_poll(client)
+
+    state = driver.state
+    assert (state.unit, state.battery, state.propane) == ("°C", 70, 100)
+    assert state.probes == [20, 48, 22, 23]
+    assert client.probe_reads() == [1, 2, 3, 4]
+    assert updates.count == 2
+
+
+async def test_poll_skips_malformed_values_without_an_update() -> None:
+    driver, updates = make_driver(m.IGRILL_V3)
+    client = make_client(m.IGRILL_V3)
+    await driver.async_start(client)
+    for uuid in (m.CHAR_UNIT, m.CHAR_BATTERY, m.CHAR_PROPANE):
+        client.values[uuid] = b""
+    await driver.async_poll(client)
+    assert (driver.state.unit, driver.state.battery, driver.state.propane) == ("°C", 70, 50)
+    assert updates.count == 1
+
+
+@pytest.mark.parametrize("error", [TimeoutError(), EOFError(), BleakError("not connected")])
+async def test_failed_poll_still_announces_what_it_stored(error: BaseException) -> None:
+    driver, updates = make_driver(m.IGRILL_V3)
+    client = make_client(m.IGRILL_V3)
+    await driver.async_start(client)
+    client.values[m.CHAR_BATTERY] = b"\x45"
+    client.values[m.CHAR_PROPANE] = error
+
+    with pytest.raises(type(error)):
+        await driver.async_poll(client)
+
+    assert driver.state.battery == 69
+    assert driver.state.propane == 50
+    assert updates.count == 2  # the entities see the battery the driver holds
+
+
+async def test_failed_poll_without_changes_does_not_announce() -> None:
+    driver, updates = make_driver()
+    client = make_client(m.IGRILL_V2)
+    await driver.async_start(client)
+    client.values[m.CHAR_UNIT] = TimeoutError()
+    with pytest.raises(TimeoutError):
+        await driver.async_poll(client)
+    assert updates.count == 1
 
 
 async def test_poll_reads_the_unit() -> None:

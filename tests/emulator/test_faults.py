@@ -39,3 +39,27 @@ def test_drop_link_is_an_action() -> None:
 def test_unknown_fault_name() -> None:
     with pytest.raises(ValueError, match="melting"):
         Faults().set("melting")
+
+
+def test_drop_link_armed_after_operations() -> None:
+    dropped: list[bool] = []
+    faults = Faults(drop_link=lambda: dropped.append(True))
+    faults.drop_link_after = 2
+    assert faults.active == {Fault.DROP_LINK}
+    faults.link_up()
+    assert [faults.operation() for _ in range(4)] == [False, False, True, True]
+    faults.link_up()  # a new link counts from zero
+    assert not faults.operation()
+    assert dropped == []  # the device drops the link when ``operation`` says so
+    faults.set(Fault.DROP_LINK, on=False)
+    assert faults.drop_link_after is None
+    assert faults.active == frozenset()
+    assert not faults.operation()
+
+
+def test_clear_all_disarms_drop_link() -> None:
+    faults = Faults(drop_link_after=0, slow=True)
+    assert faults.active == {Fault.DROP_LINK, Fault.SLOW}
+    faults.clear()
+    assert faults.active == frozenset()
+    assert faults.drop_link_after is None

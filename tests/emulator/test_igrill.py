@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from bleak import BleakClient
+from bleak.exc import BleakError
 
 from emulator.gatt import (
     ATT_INSUFFICIENT_AUTHENTICATION,
@@ -415,4 +416,39 @@ async def test_malformed_probe_reads(proxy: VirtualProxy) -> None:
     device, client = await authenticated(proxy, "igrill_mini")
     device.faults.malformed = True
     assert len(await client.read_gatt_char(PROBE_1)) == 1
+    await client.disconnect()
+
+
+@pytest.mark.parametrize("uuid", [UNIT, BATTERY_LEVEL, PROPANE_LEVEL])
+async def test_malformed_one_byte_reads(proxy: VirtualProxy, uuid: str) -> None:
+    """Unit, battery and propane are 1 byte; under the fault they come wrong-sized."""
+    device, client = await authenticated(proxy, "igrill_v3")
+    assert len(await client.read_gatt_char(uuid)) == 1
+    device.faults.malformed = True
+    assert len(await client.read_gatt_char(uuid)) != 1
+    await client.disconnect()
+
+
+async def test_armed_drop_link_after_the_handshake(proxy: VirtualProxy) -> None:
+    device = proxy.add(create_igrill("igrill_v2"))
+    device.faults.drop_link_after = 3  # the handshake's write, read and write
+    lost: list[BleakClient] = []
+    for _ in range(2):  # armed until cleared: every link drops at the same point
+        client = await connect(proxy, device.address, disconnected_callback=lost.append)
+        await zero_challenge_handshake(client)
+        assert device.authenticated
+        with pytest.raises(BleakError, match="not connected"):
+            await client.read_gatt_char(UNIT)
+        assert not device.connected
+        assert not client.is_connected
+    assert len(lost) == 2
+    assert proxy.connections == 0
+
+    device.faults.clear()
+    assert device.faults.drop_link_after is None
+    client = await connect(proxy, device.address)
+    await zero_challenge_handshake(client)
+    assert await client.read_gatt_char(UNIT) == bytearray([device.unit])
+    await client.start_notify(PROBE_1, lambda char, data: None)
+    assert device.connected
     await client.disconnect()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import logging
 from typing import Any
 
+import pytest
 from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -61,3 +64,32 @@ def state_of(hass: HomeAssistant, device: IGrillDevice, key: str, platform: str 
     state = hass.states.get(entity_id(hass, device, key, platform))
     assert state is not None
     return state.state
+
+
+UNHANDLED_MARKERS = ("Traceback", "Task exception was never retrieved")
+
+
+def assert_no_errors(caplog: pytest.LogCaptureFixture) -> None:
+    """No record at ERROR or above from any logger, and no unhandled exception.
+
+    Covers the test's call phase, where these tests set up the integration.
+    (The set-up phase is left out: there the harness's mocked local adapter
+    logs an error of its own when it cannot open a socket.) Garbage is
+    collected first, so a failed task nobody awaited reports itself ("Task
+    exception was never retrieved") before the check rather than after it.
+    """
+    gc.collect()
+    records = caplog.records
+    errors = [
+        f"{record.levelname} {record.name}: {record.getMessage()}"
+        for record in records
+        if record.levelno >= logging.ERROR
+    ]
+    assert not errors, f"errors were logged: {errors}"
+    unhandled = [
+        marker
+        for marker in UNHANDLED_MARKERS
+        for record in records
+        if marker in caplog.handler.format(record)
+    ]
+    assert not unhandled, f"unhandled exceptions were logged: {sorted(set(unhandled))}"

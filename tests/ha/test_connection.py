@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
@@ -9,7 +10,13 @@ from unittest.mock import patch
 
 import pytest
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.const import (
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    UnitOfTemperature,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -24,9 +31,10 @@ from custom_components.kitchen_ble.const import (
 )
 from emulator.faults import Fault
 from emulator.igrill import IGrillDevice
+from emulator.igrill.codec import UNIT_FAHRENHEIT
 from emulator.proxy import VirtualProxy
 
-from .common import add_igrill, entity_id, settle, setup_device, state_of
+from .common import add_igrill, assert_no_errors, entity_id, settle, setup_device, state_of
 
 COORDINATOR = "custom_components.kitchen_ble.coordinator"
 
@@ -55,6 +63,21 @@ async def _advertise(hass: HomeAssistant, proxy: VirtualProxy) -> None:
 async def _drop(hass: HomeAssistant, device: IGrillDevice) -> None:
     device.faults.set(Fault.DROP_LINK)
     await settle(hass)
+
+
+def _assert_connected_with_values(hass: HomeAssistant, device: IGrillDevice) -> None:
+    """Connected, and the entities show the device's values (not unavailable or unknown)."""
+    assert state_of(hass, device, "connection", "binary_sensor") == STATE_ON
+    # Shown in °C (the test's unit system), whatever the device's unit.
+    assert abs(float(state_of(hass, device, "probe_1")) - device.probe(1).temperature) <= 2
+    assert state_of(hass, device, "battery") == str(round(device.battery.level))
+
+
+def _assert_gone(hass: HomeAssistant, device: IGrillDevice) -> None:
+    """Not connected, and no stale value is shown."""
+    assert state_of(hass, device, "connection", "binary_sensor") == STATE_OFF
+    assert state_of(hass, device, "probe_1") == STATE_UNAVAILABLE
+    assert state_of(hass, device, "battery") == STATE_UNAVAILABLE
 
 
 async def test_drop_grace_unavailable_and_back(
@@ -86,7 +109,8 @@ async def test_drop_grace_unavailable_and_back(
     messages = [r.getMessage() for r in caplog.records if r.name.startswith("custom_components")]
     assert sum("is unavailable" in m for m in messages) == 1
     assert sum("is available again" in m for m in messages) == 1
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    _assert_connected_with_values(hass, device)
+    assert_no_errors(caplog)
 
 
 async def test_reconnect_within_grace_keeps_entities_available(
@@ -103,11 +127,63 @@ async def test_reconnect_within_grace_keeps_entities_available(
     assert hass.states.get(probe).state != STATE_UNAVAILABLE
     assert entry.runtime_data.connect_count == 2
     assert not any("unavailable" in r.getMessage() for r in caplog.records)
+    _assert_connected_with_values(hass, device)
+    assert_no_errors(caplog)
+
+
+async def test_link_dropped_during_setup_then_recovered(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, caplog: pytest.LogCaptureFixture
+) -> None:
+    """DROP_LINK right after the handshake, on every link until the fault is cleared."""
+    device = await add_igrill(hass, virtual_proxy, "igrill_v3")
+    device.faults.drop_link_after = 3  # the handshake's write, read and write
+    entry = await setup_device(hass, device, "igrill_v3")
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.last_error == "setup_failed"
+    assert not entry.runtime_data.connected
+    assert not device.connected
+    assert virtual_proxy.connections == 0, "the dropped link must give its slot back"
+    _assert_gone(hass, device)
+    await _advertise(hass, virtual_proxy)  # still armed: fails the same way
+    assert not entry.runtime_data.connected
+    _assert_gone(hass, device)
+
+    device.faults.clear()
+    await _advertise(hass, virtual_proxy)
+    assert entry.runtime_data.connected
+    _assert_connected_with_values(hass, device)
+    assert_no_errors(caplog)
+
+
+async def test_link_dropped_during_poll(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The link goes while a poll is under way: no error, and the next link is whole."""
+    device = await add_igrill(hass, virtual_proxy, "igrill_v3", battery=80)
+    entry = await setup_device(hass, device, "igrill_v3")
+    coordinator = entry.runtime_data
+    device.battery.level = 70
+    device.faults.link_up()
+    device.faults.drop_link_after = 2  # the poll reads unit and battery, then the link goes
+    await _pass_time(hass, coordinator.driver.poll_interval + 1)
+    assert not coordinator.connected
+    assert not device.connected
+    assert state_of(hass, device, "connection", "binary_sensor") == STATE_OFF
+    assert coordinator.driver.state.battery == 70
+    assert state_of(hass, device, "battery") == "70"  # within the grace period
+
+    device.faults.clear()
+    await _advertise(hass, virtual_proxy)
+    assert coordinator.connected
+    assert coordinator.connect_count == 2
+    _assert_connected_with_values(hass, device)
+    assert_no_errors(caplog)
 
 
 async def test_no_blind_retry_without_advertisements(
-    hass: HomeAssistant, virtual_proxy: VirtualProxy
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """SILENT: the device is switched off; nothing hammers it, and it comes back."""
     device = await add_igrill(hass, virtual_proxy, "igrill_v2")
     entry = await setup_device(hass, device, "igrill_v2")
     device.faults.set(Fault.SILENT)
@@ -115,8 +191,17 @@ async def test_no_blind_retry_without_advertisements(
     with patch(f"{COORDINATOR}.async_connect") as connect:
         for _ in range(5):
             await _pass_time(hass, 60)
+        virtual_proxy.tick(1)  # a silent device sends nothing
+        await _pass_time(hass, PRESENCE_CHECK_SECONDS)
         connect.assert_not_called()
     assert not entry.runtime_data.connected
+    _assert_gone(hass, device)
+
+    device.faults.clear()
+    await _advertise(hass, virtual_proxy)
+    assert entry.runtime_data.connected
+    _assert_connected_with_values(hass, device)
+    assert_no_errors(caplog)
 
 
 async def test_backoff_after_failed_attempt(
@@ -159,11 +244,13 @@ async def test_connect_faults_end_in_a_sane_state(
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data.last_error == reason
     assert not device.connected
-    assert hass.states.get(entity_id(hass, device, "probe_1")).state == STATE_UNAVAILABLE
+    _assert_gone(hass, device)
     device.faults.clear()
     await _advertise(hass, virtual_proxy)
     assert entry.runtime_data.connected
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR and "kitchen" in r.name]
+    _assert_connected_with_values(hass, device)
+    assert state_of(hass, device, "propane") == "100"
+    assert_no_errors(caplog)
 
 
 async def test_malformed_notifications_are_ignored(
@@ -181,20 +268,64 @@ async def test_malformed_notifications_are_ignored(
     virtual_proxy.tick(600)
     await settle(hass)
     assert state_of(hass, device, "probe_1") != before
-    assert "Traceback" not in caplog.text
+    _assert_connected_with_values(hass, device)
+    assert_no_errors(caplog)
+
+
+async def test_malformed_reads_are_skipped(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Polls under MALFORMED: battery, propane and the probe unit stay right."""
+    device = await add_igrill(
+        hass, virtual_proxy, "igrill_v3", battery=64, propane=0.75, unit=UNIT_FAHRENHEIT
+    )
+    entry = await setup_device(hass, device, "igrill_v3")
+    coordinator = entry.runtime_data
+    probe = entity_id(hass, device, "probe_1")
+    sensor = hass.data["entity_components"]["sensor"].get_entity(probe)
+    before = state_of(hass, device, "probe_1")
+    assert sensor.native_unit_of_measurement == UnitOfTemperature.FAHRENHEIT
+
+    device.faults.set(Fault.MALFORMED)
+    for _ in range(8):  # eight polls, each reading unit, battery, propane and probes
+        await _pass_time(hass, coordinator.driver.poll_interval + 1)
+        assert coordinator.connected
+        assert coordinator.driver.state.unit == "°F"
+        assert sensor.native_unit_of_measurement == UnitOfTemperature.FAHRENHEIT
+        assert state_of(hass, device, "probe_1") == before
+        assert state_of(hass, device, "battery") == "64"
+        assert state_of(hass, device, "propane") == "75"
+    assert device.connected, "a garbled value must not cost the link"
+
+    device.faults.clear()
+    device.battery.level = 61
+    virtual_proxy.tick(1)
+    await _pass_time(hass, coordinator.driver.poll_interval + 1)
+    _assert_connected_with_values(hass, device)
+    assert state_of(hass, device, "battery") == "61"
+    assert state_of(hass, device, "propane") == "75"
+    assert sensor.native_unit_of_measurement == UnitOfTemperature.FAHRENHEIT
+    assert_no_errors(caplog)
 
 
 async def test_poll_timeout_keeps_the_link(
-    hass: HomeAssistant, virtual_proxy: VirtualProxy
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """READ_TIMEOUT while polling: values stay, the link stays, the next poll catches up."""
     device = await add_igrill(hass, virtual_proxy, "igrill_v3", battery=80)
     entry = await setup_device(hass, device, "igrill_v3")
     device.faults.set(Fault.READ_TIMEOUT)
+    device.battery.level = 70
     await _pass_time(hass, entry.runtime_data.driver.poll_interval + 1)
     assert entry.runtime_data.connected
+    assert state_of(hass, device, "connection", "binary_sensor") == STATE_ON
+    assert state_of(hass, device, "battery") == "80"
+    assert state_of(hass, device, "probe_1") not in (STATE_UNAVAILABLE, STATE_UNKNOWN)
     device.faults.clear()
     await _pass_time(hass, entry.runtime_data.driver.poll_interval + 1)
-    assert state_of(hass, device, "battery") in {"79", "80"}
+    _assert_connected_with_values(hass, device)
+    assert state_of(hass, device, "battery") == "70"
+    assert_no_errors(caplog)
 
 
 async def test_release_and_take_back(hass: HomeAssistant, virtual_proxy: VirtualProxy) -> None:
@@ -238,7 +369,27 @@ async def test_unload_disconnects_and_cancels(
     assert hass.states.get(entity_id(hass, device, "probe_1")).state == STATE_UNAVAILABLE
 
 
-async def test_unload_during_connect(hass: HomeAssistant, virtual_proxy: VirtualProxy) -> None:
+async def test_slow_device_connects_and_polls(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SLOW: every GATT operation takes longer; everything still arrives."""
+    device = await add_igrill(hass, virtual_proxy, "igrill_v3", battery=80)
+    device.faults.set(Fault.SLOW)
+    device.faults.slow_latency = 0.02
+    entry = await setup_device(hass, device, "igrill_v3")
+    assert entry.runtime_data.connected
+    _assert_connected_with_values(hass, device)
+    device.battery.level = 75
+    await _pass_time(hass, entry.runtime_data.driver.poll_interval + 1)
+    assert state_of(hass, device, "battery") == "75"
+    device.faults.clear()
+    _assert_connected_with_values(hass, device)
+    assert_no_errors(caplog)
+
+
+async def test_unload_during_connect(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, caplog: pytest.LogCaptureFixture
+) -> None:
     """Unloading while a slow connection is under way cancels it cleanly."""
     device = await add_igrill(hass, virtual_proxy, "igrill_v2")
     device.faults.set(Fault.SLOW)
@@ -247,6 +398,36 @@ async def test_unload_during_connect(hass: HomeAssistant, virtual_proxy: Virtual
     assert await hass.config_entries.async_unload(entry.entry_id)
     await settle(hass)
     assert not device.connected
+    assert virtual_proxy.connections == 0
+    assert hass.states.get(entity_id(hass, device, "probe_1")).state == STATE_UNAVAILABLE
+    assert_no_errors(caplog)
+
+
+async def test_release_while_connecting_lets_the_device_go(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, caplog: pytest.LogCaptureFixture
+) -> None:
+    device = await add_igrill(hass, virtual_proxy, "igrill_v2")
+    device.faults.set(Fault.SLOW)  # the handshake takes a while
+    device.faults.slow_latency = 0.2
+    entry = await setup_device_nowait(hass, device)
+    for _ in range(200):  # until the link is up and the handshake under way
+        if device.connected:
+            break
+        await asyncio.sleep(0.01)
+    assert not entry.runtime_data.connected
+
+    switch = entity_id(hass, device, "hold_connection", "switch")
+    await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)
+    await settle(hass)
+    await asyncio.sleep(0.5)  # longer than the rest of the handshake would take
+    await settle(hass)
+
+    assert not device.connected, "the phone app can have it"
+    assert virtual_proxy.connections == 0
+    assert not entry.runtime_data.connected
+    assert hass.states.get(switch).state == STATE_OFF
+    assert hass.states.get(entity_id(hass, device, "probe_1")).state == STATE_UNAVAILABLE
+    assert_no_errors(caplog)
 
 
 async def setup_device_nowait(hass: HomeAssistant, device: IGrillDevice):  # type: ignore[no-untyped-def]

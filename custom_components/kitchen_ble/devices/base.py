@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Final, Protocol, runtime_checkable
+
+from bleak.exc import BleakError
+
+# What a link that is going away raises besides BleakError: TimeoutError from
+# bleak and the proxies, EOFError and BrokenPipeError from BlueZ's D-Bus
+# connection (bleak-retry-connector retries on the same set).
+LINK_ERRORS: Final = (BleakError, TimeoutError, EOFError, BrokenPipeError)
 
 NotifyCallback = Callable[[Any, bytearray], None]
 

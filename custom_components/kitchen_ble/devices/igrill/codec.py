@@ -33,9 +33,10 @@ _ELEMENT_MIN_LENGTH: Final = 12  # up to the left set point; the Pulse 1000 leng
 _NUMBER = re.compile(r"-?[0-9]+")
 
 
-def _first_byte(data: Payload, what: str) -> int:
-    if not data:
-        raise ValueError(f"empty {what} value")
+def _single_byte(data: Payload, what: str) -> int:
+    """The value of a 1-byte characteristic (unit, battery, propane: fact sheet §1.3)."""
+    if len(data) != 1:
+        raise ValueError(f"{what} value is {len(data)} bytes, not 1: {bytes(data).hex()}")
     return data[0]
 
 
@@ -50,12 +51,12 @@ def decode_probe(data: Payload) -> int | None:
 def decode_unit(data: Payload) -> TemperatureUnit:
     """Display unit of the device, which is also the unit of probe values."""
     zero_unit, other_unit = UNIT_MAPPING
-    return zero_unit if _first_byte(data, "unit") == 0 else other_unit
+    return zero_unit if _single_byte(data, "unit") == 0 else other_unit
 
 
 def decode_battery(data: Payload) -> int:
     """Battery level in percent."""
-    value = _first_byte(data, "battery")
+    value = _single_byte(data, "battery")
     if value > 100:
         raise ValueError(f"battery level {value} above 100 %")
     return value
@@ -63,7 +64,7 @@ def decode_battery(data: Payload) -> int:
 
 def decode_propane(data: Payload) -> int:
     """Propane level in percent; the device counts quarters."""
-    return min(_first_byte(data, "propane") * 25, 100)
+    return min(_single_byte(data, "propane") * 25, 100)
 
 
 def _element_field(text: str, offset: int) -> int | None:

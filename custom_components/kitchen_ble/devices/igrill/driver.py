@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any, Final
 
-from bleak.exc import BleakError
-
 from custom_components.kitchen_ble.devices.base import (
+    LINK_ERRORS,
     DeviceError,
     GattClient,
     HandshakeError,
@@ -50,6 +49,10 @@ ATT_UNLIKELY_ERROR: Final = 0x0E
 type Decoder[T] = Callable[[codec.Payload], T]
 
 
+class MalformedValueError(DeviceError):
+    """A read returned a value its codec rejects."""
+
+
 def is_unlikely_error(err: BaseException) -> bool:
     """Whether err is ATT error 0x0E, which V2/V202 send when reading an empty probe socket."""
     return getattr(err, "code", None) == ATT_UNLIKELY_ERROR or "0x0e" in str(err).lower()
@@ -59,7 +62,9 @@ def _decode[T](uuid: str, data: bytearray, decode: Decoder[T]) -> T:
     try:
         return decode(data)
     except ValueError as err:
-        raise DeviceError(f"malformed value {bytes(data).hex()} from {uuid}: {err}") from err
+        raise MalformedValueError(
+            f"malformed value {bytes(data).hex()} from {uuid}: {err}"
+        ) from err
 
 
 class IGrillDriver:
@@ -81,7 +86,12 @@ class IGrillDriver:
         self._notified: set[int] = set()  # probes heard from since the last poll
 
     async def async_start(self, client: GattClient) -> None:
-        """Identify, authenticate, read everything once, then subscribe."""
+        """Identify, authenticate, read everything once, then subscribe.
+
+        A malformed unit fails the start: every probe value depends on it. Any
+        other malformed value is skipped (a probe is then unknown, never a value
+        from an earlier link) until the next notification or poll.
+        """
         self._refine_model(client)
         await self._pair(client)
         await self._handshake(client)
@@ -91,12 +101,16 @@ class IGrillDriver:
         self._notified.clear()
 
         if has_characteristic(client, CHAR_FIRMWARE):
-            self.state.firmware = await self._read(client, CHAR_FIRMWARE, codec.decode_firmware)
+            await self._refresh(
+                self._read(client, CHAR_FIRMWARE, codec.decode_firmware),
+                partial(self._store, "firmware"),
+            )
         self.state.unit = await self._read(client, CHAR_UNIT, codec.decode_unit)
         for index in range(self.model.probes):
-            self.state.probes[index] = await self._read_probe(client, index)
+            self.state.probes[index] = None
+            await self._refresh(self._read_probe(client, index), partial(self._store_probe, index))
         for uuid, field, decode in self._extras:
-            setattr(self.state, field, await self._read(client, uuid, decode))
+            await self._refresh(self._read(client, uuid, decode), partial(self._store, field))
 
         for index in range(self.model.probes):
             callback = self._callback("probe", codec.decode_probe, partial(self._on_probe, index))
@@ -108,17 +122,31 @@ class IGrillDriver:
         self._on_update()
 
     async def async_poll(self, client: GattClient) -> None:
-        """Read what may not be notified; re-read probes that stayed silent."""
+        """Read what may not be notified; re-read probes that stayed silent.
+
+        Each value is stored as soon as it is read; a malformed one is skipped.
+        When a read fails the error propagates, but whatever was stored before
+        it has been announced: state and entities never drift apart.
+        """
         silent = [index for index in range(self.model.probes) if index not in self._notified]
         self._notified.clear()
-        changed = self._store("unit", await self._read(client, CHAR_UNIT, codec.decode_unit))
-        for uuid, field, decode in self._extras:
-            changed |= self._store(field, await self._read(client, uuid, decode))
-        # Some V2 firmware only notifies once an alarm is set (fact sheet §5.2).
-        for index in silent:
-            changed |= self._store_probe(index, await self._read_probe(client, index))
-        if changed:
-            self._on_update()
+        changed = False
+        try:
+            changed |= await self._refresh(
+                self._read(client, CHAR_UNIT, codec.decode_unit), partial(self._store, "unit")
+            )
+            for uuid, field, decode in self._extras:
+                changed |= await self._refresh(
+                    self._read(client, uuid, decode), partial(self._store, field)
+                )
+            # Some V2 firmware only notifies once an alarm is set (fact sheet §5.2).
+            for index in silent:
+                changed |= await self._refresh(
+                    self._read_probe(client, index), partial(self._store_probe, index)
+                )
+        finally:
+            if changed:
+                self._on_update()
 
     async def async_set_threshold(
         self, client: GattClient, probe: int, low: int | None, high: int | None
@@ -149,27 +177,33 @@ class IGrillDriver:
             return
         try:
             await pair()
-        except (NotImplementedError, BleakError, TimeoutError) as err:
+        except (NotImplementedError, *LINK_ERRORS) as err:
+            # A link that died here fails the handshake next, which reports it.
             _LOGGER.debug("Pairing not possible, trying the handshake anyway: %r", err)
 
     async def _handshake(self, client: GattClient) -> None:
+        """Zero-challenge handshake, retried; any failure ends as HandshakeError."""
         last_error: Exception | None = None
+        attempts = 0
         for attempt in range(1, HANDSHAKE_ATTEMPTS + 1):
+            attempts = attempt
             try:
                 await client.write_gatt_char(CHAR_APP_CHALLENGE, codec.APP_CHALLENGE, response=True)
                 challenge = await client.read_gatt_char(CHAR_DEVICE_CHALLENGE)
                 response = codec.device_response(challenge)
                 await client.write_gatt_char(CHAR_DEVICE_RESPONSE, response, response=True)
-            except (BleakError, TimeoutError, ValueError) as err:
+            except (*LINK_ERRORS, ValueError) as err:
                 last_error = err
                 _LOGGER.debug("Handshake attempt %d failed: %r", attempt, err)
+                if not client.is_connected:
+                    break  # the link is gone: another attempt cannot be answered
                 if attempt < HANDSHAKE_ATTEMPTS:
                     await asyncio.sleep(
                         HANDSHAKE_RETRY_DELAY if self._retry_delay is None else self._retry_delay
                     )
             else:
                 return
-        raise HandshakeError(f"handshake failed {HANDSHAKE_ATTEMPTS} times") from last_error
+        raise HandshakeError(f"handshake failed after {attempts} attempt(s)") from last_error
 
     def _wanted_extras(self) -> list[tuple[str, str, Decoder[object]]]:
         # A mains-powered Pulse still has a Battery Service, so battery goes by presence.
@@ -190,6 +224,15 @@ class IGrillDriver:
 
     async def _read[T](self, client: GattClient, uuid: str, decode: Decoder[T]) -> T:
         return _decode(uuid, await client.read_gatt_char(uuid), decode)
+
+    async def _refresh[T](self, read: Awaitable[T], store: Callable[[T], bool]) -> bool:
+        """Store what ``read`` returns; skip a malformed value. True when state changed."""
+        try:
+            value = await read
+        except MalformedValueError as err:
+            _LOGGER.debug("Skipping %s", err)
+            return False
+        return store(value)
 
     async def _read_probe(self, client: GattClient, index: int) -> int | None:
         uuid = CHAR_PROBES[index]
