@@ -5,14 +5,18 @@ from __future__ import annotations
 import math
 import sys
 import time
+from dataclasses import replace
 
 import pytest
 
 from custom_components.kitchen_ble.cooking.simulate import (
+    DEVICE_READINGS,
     PROFILES,
+    TENTH_READINGS,
     CookProfile,
     EstimatorScores,
     SimulatedCook,
+    Unit,
     evaluate_estimators,
     median_minutes,
     simulate_cook,
@@ -52,6 +56,60 @@ def test_readings_are_noisy_and_rounded_to_a_tenth() -> None:
     assert all(round(r, 1) == r for r in cook.readings)
 
 
+@pytest.mark.parametrize(
+    ("unit", "resolution", "reading", "expected"),
+    [
+        ("°C", 0.1, 54.26, 54.3),
+        ("°C", 1.0, 54.26, 54.0),
+        ("°C", 1.0, 54.6, 55.0),
+        ("°F", 1.0, 54.26, (130 - 32) * 5 / 9),  # 129.67 °F shows as 130 °F
+        ("°F", 0.5, 54.26, (129.5 - 32) * 5 / 9),
+    ],
+)
+def test_a_reading_is_rounded_in_the_display_unit_and_converted_back(
+    unit: Unit, resolution: float, reading: float, expected: float
+) -> None:
+    device = replace(STEAK, unit=unit, resolution=resolution)
+    assert device.reported(reading) == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("resolution", [0.0, -1.0, 0.3, 2.0, math.nan])
+def test_a_resolution_is_a_whole_fraction_of_a_degree(resolution: float) -> None:
+    with pytest.raises(ValueError, match="1/n of a degree"):
+        replace(STEAK, resolution=resolution)
+
+
+def test_whole_degree_readings_are_the_same_cook_on_the_device_grid() -> None:
+    fish = profile("fish_fillet")
+    tenth = simulate_cook(fish, 3)
+    celsius = simulate_cook(replace(fish, resolution=1.0), 3)
+    fahrenheit = simulate_cook(replace(fish, unit="°F", resolution=1.0), 3)
+    assert celsius.true == fahrenheit.true == tenth.true
+    assert all(r == int(r) for r in celsius.readings)  # whole °C
+    degrees_f = [r * 9 / 5 + 32 for r in fahrenheit.readings]
+    assert all(f == pytest.approx(round(f), abs=1e-9) for f in degrees_f)  # whole °F
+    assert len(set(fahrenheit.readings)) > len(set(celsius.readings))  # 5/9 °C steps
+    # the same noise, rounded coarser: within half a step of the 0.1 °C reading
+    for coarse, fine in zip(celsius.readings, tenth.readings, strict=True):
+        assert abs(coarse - fine) <= 0.55
+    for coarse, fine in zip(fahrenheit.readings, tenth.readings, strict=True):
+        assert abs(coarse - fine) <= 5 / 18 + 0.05
+
+
+def test_the_benchmark_rounds_like_the_devices_unless_told_otherwise() -> None:
+    two = PROFILES[:2]
+    device = evaluate_estimators(two, seeds=(1,))
+    assert device.cooks == 2 * len(DEVICE_READINGS)
+    tenth = evaluate_estimators(two, seeds=(1,), readings=TENTH_READINGS)
+    assert tenth.cooks == 2
+    # None keeps each profile's own rounding: 0.1 °C by default
+    assert evaluate_estimators(two, seeds=(1,), readings=None) == tenth
+    celsius = evaluate_estimators(two, seeds=(1,), readings=[("°C", 1.0)])
+    whole = [replace(p, resolution=1.0) for p in two]
+    assert evaluate_estimators(whole, seeds=(1,), readings=None) == celsius
+    assert celsius != tenth
+
+
 def test_lagged_cook_starts_slowly() -> None:
     cook = simulate_cook(profile("roast_beef"), 1)
     # the core lags the surface: the first minute barely moves, later it rises fast
@@ -87,7 +145,7 @@ def test_estimator_beats_the_naive_baseline_at_50_and_80_percent() -> None:
     scores = evaluate_estimators()
     if not traced():
         assert time.perf_counter() - started < 2.0
-    assert scores.cooks == len(PROFILES) * 4
+    assert scores.cooks == len(PROFILES) * 4 * len(DEVICE_READINGS)  # whole °C and whole °F
     assert scores.estimator_50 < scores.naive_50
     assert scores.estimator_80 < scores.naive_80
     # also where the baseline did answer: it loses on accuracy, not only on silence
@@ -102,7 +160,7 @@ def test_scores_are_deterministic_and_print_readably() -> None:
     scores = evaluate_estimators(PROFILES[:2], seeds=(1,))
     assert scores == evaluate_estimators(PROFILES[:2], seeds=(1,))
     text = str(scores)
-    assert "over 2 emulated cooks" in text
+    assert "over 4 emulated cooks" in text  # 2 profiles in whole °C and whole °F
     assert "at 50 %" in text
     assert "at 80 %" in text
 

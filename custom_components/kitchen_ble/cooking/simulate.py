@@ -6,7 +6,11 @@ Newton's law of cooling; this two-stage lag gives the slow start and the
 slowing finish of real probe curves. Large cuts stall: around ``stall_at``
 evaporation at the surface absorbs nearly all the heat until the surface
 moisture budget (``stall_duration`` seconds) is spent. Readings get seeded
-Gaussian noise and 0.1 °C rounding like a real probe.
+Gaussian noise, then are rounded the way the device reports them: to
+``resolution`` in its display ``unit`` (the iGrill and the BlueDOT send whole
+degrees, °C or °F as set on the device), and converted back to °C like the
+integration does. The benchmark runs every profile in whole °C and whole °F
+(``DEVICE_READINGS``); 0.1 °C is kept to show what the rounding costs.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import random
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import Final, Literal
 
 from .eta import EtaEstimator, naive_estimate
 
@@ -24,6 +28,8 @@ MAX_STEP: Final = 2.5  # s, longest integration step of the heat model
 STALL_FLOOR: Final = 0.03  # share of the heat still reaching the core during a stall
 STALL_RECOVERY: Final = 1800.0  # s for the core to recover its full rise after a stall
 MAX_DURATION: Final = 24 * 3600.0
+
+type Unit = Literal["°C", "°F"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,21 @@ class CookProfile:
     stall_duration: float = 0.0
     noise: float = 0.2  # standard deviation of the reading noise
     interval: float = 5.0  # s between readings
+    unit: Unit = "°C"  # display unit of the device
+    resolution: float = 0.1  # step of the readings in the display unit, 1/n of a degree
+
+    def __post_init__(self) -> None:
+        per_degree = 1 / self.resolution if self.resolution > 0 else 0.0
+        if per_degree < 1 or abs(per_degree - round(per_degree)) > 1e-9:
+            raise ValueError(f"resolution must be 1/n of a degree, got {self.resolution}")
+
+    def reported(self, celsius: float) -> float:
+        """What the device reports for ``celsius``, rounded in its unit, back in °C."""
+        per_degree = round(1 / self.resolution)  # n, so that k / n is the exact float
+        if self.unit == "°C":
+            return round(celsius * per_degree) / per_degree
+        fahrenheit = round((celsius * 9.0 / 5.0 + 32.0) * per_degree) / per_degree
+        return (fahrenheit - 32.0) * 5.0 / 9.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +92,11 @@ PROFILES: Final[tuple[CookProfile, ...]] = (
     CookProfile("pork_shoulder", 4, 96, 115, 20, 1800, 1200, 10000, 70, 7200, interval=10),
     CookProfile("brisket", 3, 95, 120, 15, 1200, 1500, 12000, 68, 10800, interval=10),
 )
+
+
+# what the thermometers send: whole degrees in the display unit (°C or °F)
+DEVICE_READINGS: Final[tuple[tuple[Unit, float], ...]] = (("°C", 1.0), ("°F", 1.0))
+TENTH_READINGS: Final[tuple[tuple[Unit, float], ...]] = (("°C", 0.1),)
 
 
 def vary(profile: CookProfile, rng: random.Random) -> CookProfile:
@@ -103,7 +129,7 @@ def simulate_cook(profile: CookProfile, seed: int, *, overshoot: float = 2.0) ->
         t = n * p.interval
         times.append(t)
         true.append(core)
-        readings.append(round(core + rng.gauss(0.0, p.noise), 1))
+        readings.append(p.reported(core + rng.gauss(0.0, p.noise)))
         if core >= p.target + overshoot:
             break
         for k in range(substeps):
@@ -163,19 +189,34 @@ class EstimatorScores:
 
 
 def evaluate_estimators(
-    profiles: Iterable[CookProfile] = PROFILES, seeds: Sequence[int] = (1, 2, 3, 4)
+    profiles: Iterable[CookProfile] = PROFILES,
+    seeds: Sequence[int] = (1, 2, 3, 4),
+    readings: Sequence[tuple[Unit, float]] | None = DEVICE_READINGS,
 ) -> EstimatorScores:
-    """Score both estimators on every profile x seed; deterministic, well under a second."""
+    """Score both estimators on every profile x seed x (unit, resolution); deterministic.
+
+    Each (unit, resolution) sees the same cook and the same noise, only rounded
+    differently; ``readings=None`` keeps each profile's own. Well under a second.
+    """
     errors: dict[str, list[float]] = {"e50": [], "e80": [], "n50": [], "n80": []}
     cooks = 0
     for index, base in enumerate(profiles):
         for seed in seeds:
             rng = random.Random(seed * 1000 + index)
-            cook = simulate_cook(vary(base, rng), rng.randrange(1 << 30))
-            for share, estimator_error, naive_error in _score_cook(cook):
-                errors[f"e{share}"].append(estimator_error)
-                errors[f"n{share}"].append(naive_error)
-            cooks += 1
+            varied = vary(base, rng)
+            cook_seed = rng.randrange(1 << 30)
+            variants = (
+                [varied]
+                if readings is None
+                else [replace(varied, unit=unit, resolution=step) for unit, step in readings]
+            )
+            for profile in variants:
+                for share, estimator_error, naive_error in _score_cook(
+                    simulate_cook(profile, cook_seed)
+                ):
+                    errors[f"e{share}"].append(estimator_error)
+                    errors[f"n{share}"].append(naive_error)
+                cooks += 1
     return EstimatorScores(
         cooks=cooks,
         estimator_50=median_minutes(errors["e50"]),
