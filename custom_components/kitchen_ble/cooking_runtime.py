@@ -36,6 +36,7 @@ from .const import (
     UNAVAILABLE_GRACE_SECONDS,
 )
 from .cooking.alerts import Alert, AlertType
+from .cooking.eta import REFRESH_SECONDS
 from .cooking.manager import SessionManager
 from .cooking.session import DeviceStatus, Session
 from .cooking.targets import ProbeTarget
@@ -55,7 +56,6 @@ ROUTINE_SAVE_DELAY: Final = 60.0  # s; readings and curves
 PROMPT_SAVE_DELAY: Final = 1.0  # s; settings, alerts, sessions
 # Readings only arrive when a value changes; reminders and the alerts' hold
 # times still need the clock to move on a steady probe.
-REEVALUATE_SECONDS: Final = 30.0
 CELSIUS: Final = "°C"
 
 
@@ -143,7 +143,7 @@ class CookingRuntime:
             async_track_time_interval(
                 self.hass,
                 partial(self._async_reevaluate, device),
-                timedelta(seconds=REEVALUATE_SECONDS),
+                timedelta(seconds=REFRESH_SECONDS),
                 name=f"{DOMAIN} cooking {device.key}",
             ),
             # A device starts unavailable, so one that never comes back after a restart

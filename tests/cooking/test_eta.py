@@ -250,3 +250,27 @@ def test_a_probe_held_at_one_reading_never_overflows() -> None:
         fit = fit_curve(points)
         assert fit.temperature == pytest.approx(base, abs=1e-6)
         assert abs(fit.rate) < 1e-6
+
+
+def test_a_reading_counts_for_as_long_as_it_was_shown() -> None:
+    """Whole degrees passed on when they change (and every 30 s) still give the true rise.
+
+    Near a degree boundary the noise makes the shown value flicker; each flicker
+    is a change passed on at once, while a steady value waits for the 30 s
+    refresh. Counted per reading, the flickers would outweigh the steady stretches.
+    """
+    rng = random.Random(7)
+    rise = 1 / 120  # °C/s: half a degree a minute
+    by_change = EtaEstimator()
+    fed: tuple[float, float] | None = None
+    rates = []
+    for t in range(3600):
+        shown = float(round(20.0 + rise * t + rng.gauss(0.0, 0.3)))
+        if fed is None or shown != fed[1] or t - fed[0] >= 30:
+            by_change.add(float(t), shown)
+            fed = (float(t), shown)
+        if t % 300 == 299 and by_change.fit is not None:
+            rates.append(by_change.fit.rate)
+    assert len(rates) >= 8
+    for rate in rates:
+        assert rate == pytest.approx(rise, rel=0.15)

@@ -144,8 +144,8 @@ def test_estimator_beats_the_naive_baseline_at_50_and_80_percent() -> None:
     started = time.perf_counter()
     scores = evaluate_estimators()
     if not traced():
-        assert time.perf_counter() - started < 2.0
-    assert scores.cooks == len(PROFILES) * 4 * len(DEVICE_READINGS)  # whole °C and whole °F
+        assert time.perf_counter() - started < 5.0
+    assert scores.cooks == len(PROFILES) * 8 * len(DEVICE_READINGS)  # whole °C and whole °F
     assert scores.estimator_50 < scores.naive_50
     assert scores.estimator_80 < scores.naive_80
     # also where the baseline did answer: it loses on accuracy, not only on silence

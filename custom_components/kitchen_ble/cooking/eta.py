@@ -32,6 +32,10 @@ DEFAULT_STALL_RATE: Final = 2.0 / 3600  # °C/s; slower than this is a stall (or
 DEFAULT_RESUME_RATE: Final = 6.0 / 3600  # °C/s needed to leave the stall
 DEFAULT_MIN_SPAN: Final = 180.0  # s of data before any estimate
 MIN_BUCKETS: Final = 5
+# Readings reach the estimator when they change and, unchanged, this often
+# (the Home Assistant layer re-evaluates every probe on this clock).
+REFRESH_SECONDS: Final = 30.0
+MAX_HOLD: Final = 60.0  # s a reading is taken to last at most (a longer silence is no data)
 MAX_SLOWDOWN_EXPONENT: Final = 50.0  # k times the window beyond this is a plateau
 MAX_NEWTON_RATIO: Final = 0.9  # caps the Newton time at 2.6 times the straight line
 
@@ -155,8 +159,8 @@ class EtaEstimator:
         self._open_start: float | None = None
         self._open_sum_t = 0.0
         self._open_sum_v = 0.0
-        self._open_n = 0
-        self._last_t: float | None = None
+        self._open_weight = 0.0
+        self._held: tuple[float, float] | None = None  # (since, value) of the latest reading
         self._fit: Fit | None = None
         self._stalled = False
         self._smoothed: tuple[float, float, float] | None = None  # (target, arrival, at)
@@ -172,26 +176,38 @@ class EtaEstimator:
         return self._stalled
 
     def add(self, now: float, temperature: float | None) -> None:
-        """One reading; None (unplugged) and out-of-order readings are skipped."""
+        """One reading; None (unplugged) and out-of-order readings are skipped.
+
+        A device shows a reading until the next one, and readings come when the
+        value changes as well as on a clock: each one is weighed by how long it
+        was shown, so a whole-degree step is not counted more for being reported
+        at the moment it happened.
+        """
         if temperature is None or not math.isfinite(temperature):
-            return
-        if self._last_t is not None and now <= self._last_t:
-            return
-        self._last_t = now
-        if self._open_start is not None and now >= self._open_start + self._bucket:
+            return  # a probe put back in starts afresh (``reset``) anyway
+        held = self._held
+        if held is not None:
+            if now <= held[0]:
+                return
+            self._weigh(max(held[0], now - MAX_HOLD), now, held[1])
+        self._held = (now, temperature)
+
+    def _weigh(self, start: float, end: float, value: float) -> None:
+        """``value`` was shown from ``start`` to ``end``: into the open bucket."""
+        if self._open_start is not None and start >= self._open_start + self._bucket:
             self._close_bucket()
         if self._open_start is None:
-            self._open_start = now
-        self._open_sum_t += now
-        self._open_sum_v += temperature
-        self._open_n += 1
+            self._open_start = start
+        span = end - start
+        self._open_sum_t += (start + end) / 2 * span
+        self._open_sum_v += value * span
+        self._open_weight += span
 
     def _close_bucket(self) -> None:
-        mean_t = self._open_sum_t / self._open_n
-        self._buckets.append((mean_t, self._open_sum_v / self._open_n))
+        mean_t = self._open_sum_t / self._open_weight
+        self._buckets.append((mean_t, self._open_sum_v / self._open_weight))
         self._open_start = None
-        self._open_sum_t = self._open_sum_v = 0.0
-        self._open_n = 0
+        self._open_sum_t = self._open_sum_v = self._open_weight = 0.0
         horizon = mean_t - self._window
         while self._buckets[0][0] < horizon:
             self._buckets.pop(0)
