@@ -221,11 +221,11 @@ class CookingRuntime:
             setting = change(probe.setting)
         except ValueError as err:
             raise _invalid(translation_key="invalid_setting", reason=str(err)) from err
-        old_target = probe.setting.target
+        old_limits = probe.device_limits()
         probe.apply(setting, probe.range_alarm if range_alarm is None else range_alarm)
         probe.update_eta(_now())
         device = self.device(key)
-        if setting.target != old_target:
+        if probe.device_limits() != old_limits:
             self._async_write_alarms(device, [number])
         self._saver.async_save(PROMPT_SAVE_DELAY)
         device.notify()
@@ -236,16 +236,18 @@ class CookingRuntime:
         coordinator = device.coordinator
         if coordinator is None or not coordinator.connected or not coordinator.supports_probe_alarm:
             return
-        wanted = [(n, device.probe(n).setting.target) for n in numbers]
+        wanted = [(n, *device.probe(n).device_limits()) for n in numbers]
         coordinator.entry.async_create_background_task(
             self.hass, self._async_write(coordinator, wanted), f"{DOMAIN} alarms {device.key}"
         )
 
     async def _async_write(
-        self, coordinator: KitchenBleCoordinator, wanted: list[tuple[int, float | None]]
+        self,
+        coordinator: KitchenBleCoordinator,
+        wanted: list[tuple[int, float | None, float | None]],
     ) -> None:
-        for number, target in wanted:
-            await coordinator.async_set_probe_alarm(number, target)
+        for number, high, low in wanted:
+            await coordinator.async_set_probe_alarm(number, high, low)
 
     # --- readings -----------------------------------------------------------------
 
@@ -267,7 +269,7 @@ class CookingRuntime:
             # a fresh link: the device may have lost or changed its alarms meanwhile;
             # a new display unit: the alarms are kept in it, so they need rewriting
             self._async_write_alarms(
-                device, [n for n, p in device.probes.items() if p.setting.target is not None]
+                device, [n for n, p in device.probes.items() if p.device_limits() != (None, None)]
             )
         device.connected = coordinator.connected
         device.unit = unit

@@ -58,6 +58,12 @@ class ProbeCook:
             return self.setting
         return replace(self.setting, range_min=None, range_max=None)
 
+    def device_limits(self) -> tuple[float | None, float | None]:
+        """(high, low) for a device's own alarms: the target, else the range while it alarms."""
+        limits = self.effective()
+        high = limits.target if limits.target is not None else limits.range_max
+        return high, limits.range_min
+
     def apply(self, setting: ProbeTarget, range_alarm: bool) -> None:
         self.setting = setting
         self.range_alarm = range_alarm

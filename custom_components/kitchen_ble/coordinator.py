@@ -332,8 +332,10 @@ class KitchenBleCoordinator:
         """Whether the device keeps alarm thresholds that the integration can write."""
         return isinstance(self.driver, ProbeAlarmDriver)
 
-    async def async_set_probe_alarm(self, probe: int, high_celsius: float | None) -> bool:
-        """Write probe ``probe``'s device alarm (None clears it); False if not written.
+    async def async_set_probe_alarm(
+        self, probe: int, high_celsius: float | None, low_celsius: float | None = None
+    ) -> bool:
+        """Write probe ``probe``'s device alarms (None clears one); False if not written.
 
         One command at a time, like every other exchange with the device. A
         failed write is logged at debug level and never raised: the device
@@ -346,15 +348,16 @@ class KitchenBleCoordinator:
             client = self.client
             if client is None:  # pragma: no cover - the link went while waiting for the lock
                 return False
-            high = None
             unit: TemperatureUnit = getattr(self.driver.state, "unit", "°C")
-            if high_celsius is not None:
-                high = round(to_device_unit(high_celsius, unit))
+            high, low = (
+                None if celsius is None else round(to_device_unit(celsius, unit))
+                for celsius in (high_celsius, low_celsius)
+            )
             writes = self.alarm_writes.setdefault(probe, [])
             writes.append((high, unit))
             del writes[:-8]  # only the latest matter; a device confirms within seconds
             try:
-                await driver.async_set_probe_alarm(client, probe, high)
+                await driver.async_set_probe_alarm(client, probe, high, low)
             except (DeviceError, *LINK_ERRORS, ValueError) as err:
                 if (high, unit) in writes:  # pragma: no branch - unless trimmed meanwhile
                     writes.remove((high, unit))

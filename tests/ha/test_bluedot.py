@@ -366,9 +366,9 @@ async def test_after_a_reconnect_the_target_wins(
     gate = asyncio.Event()
     write = coordinator.async_set_probe_alarm
 
-    async def held_back(probe: int, high: float | None) -> bool:
+    async def held_back(probe: int, high: float | None, low: float | None = None) -> bool:
         await gate.wait()
-        return await write(probe, high)
+        return await write(probe, high, low)
 
     device.faults.set(Fault.DROP_LINK)
     await settle(hass)

@@ -21,7 +21,7 @@ from custom_components.kitchen_ble.const import PRESENCE_CHECK_SECONDS
 from custom_components.kitchen_ble.cooking_runtime import STORE_KEY
 from emulator.faults import Fault
 from emulator.igrill.codec import UNIT_FAHRENHEIT
-from emulator.igrill.const import NO_HIGH_LIMIT
+from emulator.igrill.const import NO_HIGH_LIMIT, NO_LOW_LIMIT
 from emulator.proxy import VirtualProxy
 
 from .common import add_igrill, entity_id, settle, setup_device, state_of
@@ -168,6 +168,32 @@ async def test_bad_range_is_refused_and_changes_nothing(
     assert (engine_target.range_min, engine_target.range_max) == (100, 120)
     await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)
     assert runtime.probe(device.address, 2).engine.target.range_min is None
+
+
+@pytest.mark.usefixtures("all_entities_enabled")
+async def test_chamber_range_goes_to_the_device_alarms(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy
+) -> None:
+    """With the range alarm on, the iGrill beeps below the minimum and above the maximum."""
+    device = await add_igrill(hass, virtual_proxy, "igrill_v2")
+    await setup_device(hass, device, "igrill_v2")
+    await set_number(hass, device, "probe_2_range_min", 100)
+    await set_number(hass, device, "probe_2_range_max", 120)
+    limits = device.probe(2)
+    assert (limits.low_limit, limits.high_limit) == (NO_LOW_LIMIT, NO_HIGH_LIMIT), "alarm off"
+    switch = entity_id(hass, device, "probe_2_range_alarm", "switch")
+    await hass.services.async_call("switch", "turn_on", {"entity_id": switch}, blocking=True)
+    await settle(hass)
+    assert (limits.low_limit, limits.high_limit) == (100, 120)
+    hold(device, 2, 95.0)  # the smoker cools down: the device itself beeps
+    virtual_proxy.tick(2)
+    await settle(hass)
+    assert limits.alarm
+    await set_number(hass, device, "probe_2_target", 110)  # a target takes the high alarm
+    assert (limits.low_limit, limits.high_limit) == (100, 110)
+    await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)
+    await settle(hass)
+    assert (limits.low_limit, limits.high_limit) == (NO_LOW_LIMIT, 110)
 
 
 async def test_device_alarm_is_written_again_on_reconnect(

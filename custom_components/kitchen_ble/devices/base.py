@@ -45,12 +45,13 @@ class GattClient(Protocol):
 class ProbeAlarmDriver(Protocol):
     """Optional driver capability: the device keeps an alarm threshold per probe.
 
-    ``high`` is in the device's own unit (``state.unit``); None clears it.
-    Drivers without device-side alarms simply do not have this method.
+    ``high`` and ``low`` are in the device's own unit (``state.unit``); None
+    clears one. A device with no low alarm ignores ``low``. Drivers without
+    device-side alarms simply do not have this method.
     """
 
     async def async_set_probe_alarm(
-        self, client: GattClient, probe: int, high: int | None
+        self, client: GattClient, probe: int, high: int | None, low: int | None = None
     ) -> None: ...
 
 

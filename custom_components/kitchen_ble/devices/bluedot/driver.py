@@ -90,8 +90,12 @@ class BlueDotDriver:
         _LOGGER.debug("No update packet for %.0f s; writing the interval again", self.poll_interval)
         await self._write_interval(client, self.update_interval)
 
-    async def async_set_probe_alarm(self, client: GattClient, probe: int, high: int | None) -> None:
+    async def async_set_probe_alarm(
+        self, client: GattClient, probe: int, high: int | None, low: int | None = None
+    ) -> None:
         """Set the high alarm of probe `probe` (only 1), in the device's display unit.
+
+        The BlueDOT has no low alarm: ``low`` is ignored.
 
         One byte is the only width known to work (fact sheet §5.10) and no write
         is known to switch the alarm off (the packet's disabled flag is only read).

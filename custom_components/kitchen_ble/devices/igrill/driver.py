@@ -157,9 +157,11 @@ class IGrillDriver:
         data = codec.encode_threshold(low, high)
         await client.write_gatt_char(CHAR_THRESHOLDS[probe - 1], data, response=True)
 
-    async def async_set_probe_alarm(self, client: GattClient, probe: int, high: int | None) -> None:
-        """The ProbeAlarmDriver capability: only the high limit, the low one cleared."""
-        await self.async_set_threshold(client, probe, None, high)
+    async def async_set_probe_alarm(
+        self, client: GattClient, probe: int, high: int | None, low: int | None = None
+    ) -> None:
+        """The ProbeAlarmDriver capability: both limits (None clears one)."""
+        await self.async_set_threshold(client, probe, low, high)
 
     def _refine_model(self, client: GattClient) -> None:
         model = model_from_services(service_uuids_of(client))
