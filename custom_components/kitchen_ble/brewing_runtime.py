@@ -46,6 +46,7 @@ from .brewing.runner import ProgramRun, RunState
 from .const import DOMAIN
 from .coordinator import KitchenBleCoordinator
 from .devices.thermometer import ThermometerState, to_celsius
+from .listeners import Unsubscribe
 from .node_coordinator import NodeCoordinator
 from .storage import DelayedSave
 
@@ -160,7 +161,7 @@ class SourceRegistry:
     def async_listen(self, source: str, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
         listeners = self._sources[source].listeners
         listeners.append(listener)
-        return lambda: listeners.remove(listener)
+        return Unsubscribe(listeners, listener)
 
 
 def program_device_info(device_info: DeviceInfo, address: str) -> DeviceInfo:
@@ -350,20 +351,20 @@ class BrewingRuntime:
     def async_add_listener(self, program_id: str, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
         listeners = self._listeners.setdefault(program_id, [])
         listeners.append(listener)
-        return lambda: listeners.remove(listener)
+        return Unsubscribe(listeners, listener)
 
     @callback
     def async_add_entity(self, program_id: str, entity: Entity) -> CALLBACK_TYPE:
         """Keep track of a program's entity (to remove it with the program)."""
         entities = self._entities.setdefault(program_id, [])
         entities.append(entity)
-        return lambda: entities.remove(entity)
+        return Unsubscribe(entities, entity)
 
     @callback
     def async_add_alarm_listener(self, program_id: str, listener: AlarmListener) -> CALLBACK_TYPE:
         listeners = self._alarm_listeners.setdefault(program_id, [])
         listeners.append(listener)
-        return lambda: listeners.remove(listener)
+        return Unsubscribe(listeners, listener)
 
     @callback
     def _async_notify(self, program_id: str) -> None:

@@ -44,6 +44,7 @@ from .cooking_state import AlertListener, CookDevice, Listener, ProbeCook
 from .coordinator import KitchenBleCoordinator
 from .devices.thermometer import ThermometerState, to_celsius
 from .history import SessionArchive, without_curves
+from .listeners import Unsubscribe
 from .storage import DelayedSave
 from .units import user_temperature
 
@@ -196,13 +197,13 @@ class CookingRuntime:
         """Call ``listener`` when the device's cooking state may have changed."""
         listeners = self.device(key).listeners
         listeners.append(listener)
-        return lambda: listeners.remove(listener)
+        return Unsubscribe(listeners, listener)
 
     @callback
     def async_add_alert_listener(self, key: str, listener: AlertListener) -> CALLBACK_TYPE:
         listeners = self.device(key).alert_listeners
         listeners.append(listener)
-        return lambda: listeners.remove(listener)
+        return Unsubscribe(listeners, listener)
 
     # --- targets ----------------------------------------------------------------
 

@@ -122,12 +122,14 @@ class ProbeCook:
 class CookDevice:
     """One thermometer as the cooking runtime knows it, loaded or not."""
 
+    # Out of the repr: it names timer jobs (``async_track_time_interval``), which
+    # keep that text for as long as the device is set up.
     key: str
-    probes: dict[int, ProbeCook] = field(default_factory=dict)
-    coordinator: KitchenBleCoordinator | None = None
+    probes: dict[int, ProbeCook] = field(default_factory=dict, repr=False)
+    coordinator: KitchenBleCoordinator | None = field(default=None, repr=False)
     device_id: str | None = None  # device registry id, once registered
-    listeners: list[Listener] = field(default_factory=list)
-    alert_listeners: list[AlertListener] = field(default_factory=list)
+    listeners: list[Listener] = field(default_factory=list, repr=False)
+    alert_listeners: list[AlertListener] = field(default_factory=list, repr=False)
     available: bool = False  # as last seen, to notice the changes
     connected: bool = False
     unit: str = "°C"  # the device's unit, which its alarm thresholds are in

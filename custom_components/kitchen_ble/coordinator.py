@@ -43,6 +43,7 @@ from .const import (
 from .devices import Driver, create_driver
 from .devices.base import LINK_ERRORS, DeviceError, ModelInfo, ProbeAlarmDriver
 from .devices.thermometer import TemperatureUnit, to_device_unit
+from .listeners import Unsubscribe
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ class KitchenBleCoordinator:
     def async_add_listener(self, update_callback: CALLBACK_TYPE) -> CALLBACK_TYPE:
         """Call ``update_callback`` whenever state or availability changes."""
         self._listeners.append(update_callback)
-        return lambda: self._listeners.remove(update_callback)
+        return Unsubscribe(self._listeners, update_callback)
 
     @callback
     def _async_notify(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -19,6 +21,7 @@ PARALLEL_UPDATES = 0
 EVENT_TYPES = [kind.value for kind in AlertType]
 
 
+@cache  # one per probe number, shared by every device (descriptions are frozen)
 def description(n: int) -> EventEntityDescription:
     return EventEntityDescription(
         key=f"probe_{n}_alert",

@@ -45,6 +45,7 @@ from .const import CONF_MODEL
 from .devices import is_passive, model_by_id
 from .devices.advertisers import COMPANY_ID, NodeReading, decode_node
 from .devices.base import ModelInfo
+from .listeners import Unsubscribe
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ class NodeCoordinator(PassiveBluetoothProcessorCoordinator[NodeReading]):
     def async_add_listener(self, update_callback: CALLBACK_TYPE) -> CALLBACK_TYPE:
         """Call ``update_callback`` after each new reading and when availability changes."""
         self._listeners.append(update_callback)
-        return lambda: self._listeners.remove(update_callback)
+        return Unsubscribe(self._listeners, update_callback)
 
     @callback
     def _async_handle_bluetooth_event(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 
 from homeassistant.components.number import (
     NumberDeviceClass,
@@ -66,9 +67,10 @@ def _temperature(
     )
 
 
-def descriptions(n: int) -> list[ProbeNumberDescription]:
+@cache  # one set per probe number, shared by every device (descriptions are frozen)
+def descriptions(n: int) -> tuple[ProbeNumberDescription, ...]:
     """The numbers of probe ``n``; only the target is enabled by default."""
-    return [
+    return (
         _temperature(
             n,
             "target",
@@ -114,7 +116,7 @@ def descriptions(n: int) -> list[ProbeNumberDescription]:
             lambda t: t.range_max,
             lambda t, v: replace(t, range_max=_off_at_zero(v)),
         ),
-    ]
+    )
 
 
 async def async_setup_entry(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -13,6 +15,7 @@ from .coordinator import KitchenBleConfigEntry
 PARALLEL_UPDATES = 0
 
 
+@cache  # one per probe number, shared by every device (descriptions are frozen)
 def description(n: int) -> SelectEntityDescription:
     return SelectEntityDescription(**probe_setting(n, "preset"), options=list(PRESET_IDS))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -49,6 +50,7 @@ def _state(coordinator: KitchenBleCoordinator) -> ThermometerState:
     return coordinator.driver.state
 
 
+@cache  # one per probe number, shared by every device (descriptions are frozen)
 def _probe(index: int) -> KitchenBleSensorDescription:
     return KitchenBleSensorDescription(
         key=f"probe_{index + 1}",
@@ -182,6 +184,7 @@ class TimeToTargetDescription(SensorEntityDescription):
     value_fn: Callable[[ProbeCook], datetime | int | None]
 
 
+@cache  # one per probe number, shared by every device
 def time_to_target(n: int) -> tuple[TimeToTargetDescription, ...]:
     """When probe ``n`` reaches its target; unknown without a target or a rise."""
     return (

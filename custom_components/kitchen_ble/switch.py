@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
@@ -34,6 +35,7 @@ async def async_setup_entry(
     async_add_entities(entities)
 
 
+@cache  # one per probe number, shared by every device (descriptions are frozen)
 def range_alarm(n: int) -> SwitchEntityDescription:
     """Alerts when probe ``n`` leaves its range (a chamber probe); off and hidden by default."""
     return SwitchEntityDescription(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 
 from homeassistant.components.text import TextEntity, TextEntityDescription
 from homeassistant.core import HomeAssistant
@@ -15,6 +16,7 @@ from .coordinator import KitchenBleConfigEntry
 PARALLEL_UPDATES = 0
 
 
+@cache  # one per probe number, shared by every device (descriptions are frozen)
 def description(n: int) -> TextEntityDescription:
     return TextEntityDescription(
         **probe_setting(n, "label"),
