@@ -56,6 +56,20 @@ async def _press(hass: HomeAssistant, device: IGrillDevice, key: str) -> None:
     await settle(hass)
 
 
+async def _cook_on_two_then_lose_one(
+    hass: HomeAssistant, proxy: VirtualProxy
+) -> tuple[IGrillDevice, IGrillDevice, Recorder]:
+    """A cook on two thermometers; the small one goes silent and drops its link."""
+    big, small = await _two_thermometers(hass, proxy)
+    await call(
+        hass, "start_session", {"device_id": [_device_id(hass, big), _device_id(hass, small)]}
+    )
+    record = Recorder(hass)
+    small.faults.set(Fault.SILENT)
+    small.faults.set(Fault.DROP_LINK)
+    return big, small, record
+
+
 async def _two_thermometers(hass: HomeAssistant, proxy: VirtualProxy) -> tuple[IGrillDevice, ...]:
     big = await add_igrill(hass, proxy, "igrill_v2")
     await setup_device(hass, big, "igrill_v2", title="iGrill V2")
@@ -268,13 +282,7 @@ async def test_no_session_without_a_thermometer(
 async def test_a_device_drops_and_rejoins_within_grace(
     hass: HomeAssistant, virtual_proxy: VirtualProxy, freezer: FrozenDateTimeFactory
 ) -> None:
-    big, small = await _two_thermometers(hass, virtual_proxy)
-    await call(
-        hass, "start_session", {"device_id": [_device_id(hass, big), _device_id(hass, small)]}
-    )
-    record = Recorder(hass)
-    small.faults.set(Fault.SILENT)
-    small.faults.set(Fault.DROP_LINK)
+    big, small, record = await _cook_on_two_then_lose_one(hass, virtual_proxy)
     await advance(hass, freezer, virtual_proxy, UNAVAILABLE_GRACE_SECONDS + 10, step=5)
     assert record.types() == ["device_disconnected"]
     assert record.bus[0]["device_id"] == _device_id(hass, small)
@@ -297,13 +305,7 @@ async def test_a_device_drops_and_rejoins_within_grace(
 async def test_a_device_gone_beyond_grace_leaves_the_cook(
     hass: HomeAssistant, virtual_proxy: VirtualProxy, freezer: FrozenDateTimeFactory
 ) -> None:
-    big, small = await _two_thermometers(hass, virtual_proxy)
-    await call(
-        hass, "start_session", {"device_id": [_device_id(hass, big), _device_id(hass, small)]}
-    )
-    record = Recorder(hass)
-    small.faults.set(Fault.SILENT)
-    small.faults.set(Fault.DROP_LINK)
+    _big, small, record = await _cook_on_two_then_lose_one(hass, virtual_proxy)
     await advance(hass, freezer, virtual_proxy, UNAVAILABLE_GRACE_SECONDS + 10, step=5)
     assert record.types() == ["device_disconnected"]
     await advance(hass, freezer, virtual_proxy, DEFAULT_GRACE, step=30)
@@ -327,13 +329,7 @@ async def test_a_device_gone_beyond_grace_leaves_the_cook(
 async def test_a_device_that_stays_away_after_a_reload_is_reported(
     hass: HomeAssistant, virtual_proxy: VirtualProxy, freezer: FrozenDateTimeFactory
 ) -> None:
-    big, small = await _two_thermometers(hass, virtual_proxy)
-    await call(
-        hass, "start_session", {"device_id": [_device_id(hass, big), _device_id(hass, small)]}
-    )
-    record = Recorder(hass)
-    small.faults.set(Fault.SILENT)
-    small.faults.set(Fault.DROP_LINK)
+    big, small, record = await _cook_on_two_then_lose_one(hass, virtual_proxy)
     # reloaded (as at a restart) before the grace is over: it starts unavailable
     entry = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, small.address)
     assert entry is not None
