@@ -29,6 +29,7 @@ from custom_components.kitchen_ble.const import (
     PRESENCE_CHECK_SECONDS,
     UNAVAILABLE_GRACE_SECONDS,
 )
+from custom_components.kitchen_ble.coordinator import KitchenBleCoordinator
 from emulator.faults import Fault
 from emulator.igrill import IGrillDevice
 from emulator.igrill.codec import UNIT_FAHRENHEIT
@@ -52,6 +53,19 @@ def fast_retries() -> Iterator[None]:
 async def _pass_time(hass: HomeAssistant, seconds: float) -> None:
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
     await settle(hass)
+
+
+async def _comes_back(
+    hass: HomeAssistant,
+    proxy: VirtualProxy,
+    device: IGrillDevice,
+    coordinator: KitchenBleCoordinator,
+) -> None:
+    """The fault is gone: the next advertisement brings the device back, values and all."""
+    device.faults.clear()
+    await _advertise(hass, proxy)
+    assert coordinator.connected
+    _assert_connected_with_values(hass, device)
 
 
 async def _advertise(hass: HomeAssistant, proxy: VirtualProxy) -> None:
@@ -148,10 +162,7 @@ async def test_link_dropped_during_setup_then_recovered(
     assert not entry.runtime_data.connected
     _assert_gone(hass, device)
 
-    device.faults.clear()
-    await _advertise(hass, virtual_proxy)
-    assert entry.runtime_data.connected
-    _assert_connected_with_values(hass, device)
+    await _comes_back(hass, virtual_proxy, device, entry.runtime_data)
     assert_no_errors(caplog)
 
 
@@ -172,11 +183,8 @@ async def test_link_dropped_during_poll(
     assert coordinator.driver.state.battery == 70
     assert state_of(hass, device, "battery") == "70"  # within the grace period
 
-    device.faults.clear()
-    await _advertise(hass, virtual_proxy)
-    assert coordinator.connected
+    await _comes_back(hass, virtual_proxy, device, coordinator)
     assert coordinator.connect_count == 2
-    _assert_connected_with_values(hass, device)
     assert_no_errors(caplog)
 
 
@@ -197,10 +205,7 @@ async def test_no_blind_retry_without_advertisements(
     assert not entry.runtime_data.connected
     _assert_gone(hass, device)
 
-    device.faults.clear()
-    await _advertise(hass, virtual_proxy)
-    assert entry.runtime_data.connected
-    _assert_connected_with_values(hass, device)
+    await _comes_back(hass, virtual_proxy, device, entry.runtime_data)
     assert_no_errors(caplog)
 
 
@@ -245,10 +250,7 @@ async def test_connect_faults_end_in_a_sane_state(
     assert entry.runtime_data.last_error == reason
     assert not device.connected
     _assert_gone(hass, device)
-    device.faults.clear()
-    await _advertise(hass, virtual_proxy)
-    assert entry.runtime_data.connected
-    _assert_connected_with_values(hass, device)
+    await _comes_back(hass, virtual_proxy, device, entry.runtime_data)
     assert state_of(hass, device, "propane") == "100"
     assert_no_errors(caplog)
 
