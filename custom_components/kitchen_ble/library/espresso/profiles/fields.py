@@ -31,12 +31,13 @@ def show(raw: object) -> str:
     """A value as an error message quotes it, shortened."""
     if isinstance(raw, str):
         text = raw.strip()
-        return text if len(text) <= _SHOWN_CHARACTERS else text[: _SHOWN_CHARACTERS - 1] + "…"
-    if isinstance(raw, bool):
-        return "true" if raw else "false"
-    if isinstance(raw, int | float):
-        return format_number(float(raw)) if _finite(raw) else str(raw)
-    return "a list" if isinstance(raw, list) else "an object"
+    elif isinstance(raw, bool):
+        text = "true" if raw else "false"
+    elif isinstance(raw, int | float):
+        text = format_number(float(raw)) if _finite(raw) else str(raw)
+    else:
+        text = "a list" if isinstance(raw, list) else "an object"
+    return text if len(text) <= _SHOWN_CHARACTERS else text[: _SHOWN_CHARACTERS - 1] + "…"
 
 
 def _finite(raw: float) -> bool:

@@ -1,0 +1,37 @@
+advanced_shot {}
+author Decent
+beverage_type espresso
+espresso_decline_time 30
+espresso_hold_time 10
+espresso_pressure 8.4
+espresso_temperature 88.0
+espresso_temperature_0 88.0
+espresso_temperature_1 88.0
+espresso_temperature_2 88.0
+espresso_temperature_3 88.0
+espresso_temperature_steps_enabled 1
+final_desired_shot_volume 36
+final_desired_shot_volume_advanced 0
+final_desired_shot_volume_advanced_count_start 0
+final_desired_shot_weight 36
+final_desired_shot_weight_advanced 0
+flow_profile_decline 1.2
+flow_profile_decline_time 17
+flow_profile_hold 2
+flow_profile_hold_time 8
+flow_profile_minimum_pressure 4
+flow_profile_preinfusion 4
+flow_profile_preinfusion_time 5
+maximum_flow 3.5
+maximum_flow_range_default 1.0
+maximum_pressure 0
+preinfusion_flow_rate 8.0
+preinfusion_stop_pressure 4
+preinfusion_time 20
+pressure_end 6.0
+profile_hide 0
+profile_language en
+profile_notes {A simple pressure profile with the values the fact sheet gives for de1app's "Best overall pressure profile".}
+profile_title {Best overall pressure (simple)}
+settings_profile_type settings_2a
+tank_desired_water_temperature 0

@@ -1,0 +1,12 @@
+profile_title "Short hold, no preinfusion"
+settings_profile_type settings_profile_pressure
+espresso_temperature_steps_enabled 0
+espresso_temperature 91.5
+preinfusion_time 0
+preinfusion_stop_pressure 4
+espresso_pressure 9
+espresso_hold_time 2
+espresso_decline_time 20
+pressure_end 5
+final_desired_shot_weight 0
+final_desired_shot_volume 45
