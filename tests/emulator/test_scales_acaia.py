@@ -56,6 +56,14 @@ async def connected(
     return scale, client, stream
 
 
+async def acaia_stream(
+    proxy: VirtualProxy, model: str, **options: object
+) -> tuple[AcaiaDevice, BleakClient, Stream]:
+    scale, client, stream = await open_stream(proxy, model, **options)
+    assert isinstance(scale, AcaiaDevice)
+    return scale, client, stream
+
+
 # §2.7 vectors -----------------------------------------------------------------------
 
 
@@ -206,7 +214,7 @@ async def test_nothing_streams_before_identify_and_request(proxy: VirtualProxy, 
 
 
 async def test_old_lunar_sends_the_event_header_on_its_own(proxy: VirtualProxy) -> None:
-    _scale, _client, stream = await open_stream(proxy, OLD, noise=0.0)
+    _scale, _client, stream = await acaia_stream(proxy, OLD, noise=0.0)
     proxy.tick(1.0)
     assert stream.raw[0::2] == [b"\xef\xdd\x0c"] * 5
     assert all(len(part) == 10 for part in stream.raw[1::2])  # ArduinoBLE's 10-byte packets
@@ -214,7 +222,7 @@ async def test_old_lunar_sends_the_event_header_on_its_own(proxy: VirtualProxy) 
 
 
 async def test_new_protocol_stops_without_heartbeat(proxy: VirtualProxy) -> None:
-    scale, client, stream = await open_stream(proxy, NEW, noise=0.0)
+    scale, client, stream = await acaia_stream(proxy, NEW, noise=0.0)
     for _ in range(10):  # a heartbeat every 3 s keeps it going
         proxy.tick(3.0)
         await client.write_gatt_char(ACAIA_NEW_COMMAND, ACAIA_HEARTBEAT, response=True)
@@ -238,7 +246,7 @@ async def test_new_protocol_stops_without_heartbeat(proxy: VirtualProxy) -> None
 
 
 async def test_old_lunar_needs_no_heartbeat(proxy: VirtualProxy) -> None:
-    scale, _client, stream = await open_stream(proxy, OLD, noise=0.0, auto_off=0.0)
+    scale, _client, stream = await acaia_stream(proxy, OLD, noise=0.0, auto_off=0.0)
     proxy.tick(60.0)
     assert scale.streaming
     assert len(stream.weights()) == pytest.approx(300, abs=1)
@@ -289,7 +297,7 @@ async def test_identify_on_the_wrong_characteristic(proxy: VirtualProxy, uuid: s
 
 
 async def test_timer_commands_are_acknowledged(proxy: VirtualProxy) -> None:
-    scale, client, stream = await open_stream(proxy, NEW, noise=0.0)
+    scale, client, stream = await acaia_stream(proxy, NEW, noise=0.0)
     await send(client, NEW, "EF DD 0D 00 00 00 00")  # start
     proxy.tick(2.0)
     await send(client, NEW, "EF DD 0D 01 02 01 02")  # stop, sequence 1 (pyDE1)
@@ -318,7 +326,7 @@ async def test_timer_events_while_running(
 
 
 async def test_settings_units_and_config(proxy: VirtualProxy) -> None:
-    scale, client, stream = await open_stream(proxy, NEW, noise=0.0, battery=93.0)
+    scale, client, stream = await acaia_stream(proxy, NEW, noise=0.0, battery=93.0)
     await send(client, NEW, "EF DD 06" + " 00" * 18)
     settings_frames = [f for f in stream.frames if f[2] == 0x08]
     assert settings_frames[-1][4:6] == bytes([93, 0x02])  # battery, grams
@@ -345,7 +353,7 @@ async def test_settings_units_and_config(proxy: VirtualProxy) -> None:
 
 
 async def test_buttons_are_key_events(proxy: VirtualProxy) -> None:
-    scale, _client, stream = await open_stream(proxy, NEW, noise=0.0)
+    scale, _client, stream = await acaia_stream(proxy, NEW, noise=0.0)
     scale.press_button("timer")
     proxy.tick(1.0)
     scale.press_button("timer")
@@ -358,7 +366,7 @@ async def test_buttons_are_key_events(proxy: VirtualProxy) -> None:
 
 
 async def test_fragments_only_a_reassembling_reader_gets_right(proxy: VirtualProxy) -> None:
-    scale, _client, stream = await open_stream(proxy, NEW, noise=0.0, fragment_rate=0.5, seed=3)
+    scale, _client, stream = await acaia_stream(proxy, NEW, noise=0.0, fragment_rate=0.5, seed=3)
     scale.place(36.5)
     proxy.tick(20.0)
     assert stream.weights()[-1] == pytest.approx(36.5)  # reassembled by length
