@@ -134,6 +134,13 @@ def test_encoding_out_of_range(encode: Callable[[object], bytes], bad: object) -
         encode(bad)
 
 
+def test_a_negative_half_step_below_the_range_is_refused() -> None:
+    # -2^31 - 0.5 raw rounds away from zero to -2^31 - 1: one past the field
+    with pytest.raises(De1EncodeError):
+        n.encode_s32p16(-32768 - 0.5 / 65536)
+    assert n.encode_s32p16(-32768) == bytes.fromhex("80000000")
+
+
 def test_values_inside_by_less_than_half_a_step_round_in() -> None:
     assert n.encode_u8p4(15.96) == b"\xff"
     assert n.encode_u8p4(-0.01) == b"\x00"

@@ -344,9 +344,6 @@ class De1Driver:
     def _reset(self) -> None:
         self.state.reset()
         self._mmr_usable = False
-        for _, future in self._mmr_waiters.values():
-            future.cancel()
-        self._mmr_waiters.clear()
         self._last_idle_request = None
         self._last_presence = None
 
@@ -362,13 +359,11 @@ class De1Driver:
 
     async def _read_identity(self, client: GattClient) -> None:
         register, words = _IDENTITY
-        await self._mmr_read_words(client, register.address, words)
-        code = self.state.machine_model_code
-        if code is not None:  # a Bengle raises UnsupportedDeviceError here
-            model = model_from_machine_model(code)
-            if model != self.model:
-                _LOGGER.debug("Machine model %d is a %s, not %s", code, model.name, self.model.name)
-                self.model = model
+        _board, code, _build = await self._mmr_read_words(client, register.address, words)
+        model = model_from_machine_model(code)  # a Bengle raises UnsupportedDeviceError
+        if model != self.model:
+            _LOGGER.debug("Machine model %d is a %s, not %s", code, model.name, self.model.name)
+            self.model = model
 
     async def _read_start_registers(self, client: GattClient) -> None:
         """Optional registers: one that does not answer is logged, not fatal."""
