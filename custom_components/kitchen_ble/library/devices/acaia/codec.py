@@ -305,8 +305,8 @@ def _decode_event(payload: bytes) -> AcaiaMessage:
         return AcaiaWeightEvent(weight, decode_timer_body(timer) if timer else None)
     if event == EVENT_TIMER:
         return AcaiaTimerEvent(decode_timer_body(_take(data, 0, TIMER_BODY, "timer")))
-    if event == EVENT_KEY:
-        return _decode_key(data)
+    if event == EVENT_KEY and (key := _decode_key(data)) is not None:
+        return key
     if event == EVENT_ACK:
         return _decode_ack(data)
     return AcaiaOther(MSG_EVENT, payload)
@@ -332,11 +332,12 @@ def _records(data: bytes) -> dict[int, bytes]:
     return records
 
 
-def _decode_key(data: bytes) -> AcaiaMessage:
-    pair = tuple(_take(data, 0, 2, "key"))
+def _decode_key(data: bytes) -> AcaiaKeyEvent | None:
+    """A key event; None for a pair no source names."""
+    pair = _take(data, 0, 2, "key")
     known = _KEY_EVENTS.get((pair[0], pair[1]))
     if known is None:
-        return AcaiaOther(MSG_EVENT, bytes([EVENT_KEY]) + data)
+        return None
     press, follows = known
     rest = data[2:]
     timer = None
