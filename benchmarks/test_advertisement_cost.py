@@ -29,7 +29,7 @@ from homeassistant.generated.bluetooth import BLUETOOTH
 
 from benchmarks.common import alternate, per_call_us, set_hold_connection
 from benchmarks.report import median, note, record
-from custom_components.kitchen_ble.coordinator import KitchenBleCoordinator
+from custom_components.kitchen_ble.coordinator import LinkCoordinator
 from emulator.faults import Fault
 from emulator.igrill import MODELS, IGrillDevice, default_address
 from emulator.proxy import VirtualProxy
@@ -131,7 +131,7 @@ def _callbacks_fired(
 
 
 def _coordinator_hears(
-    proxy: VirtualProxy, device: IGrillDevice, coordinator: KitchenBleCoordinator
+    proxy: VirtualProxy, device: IGrillDevice, coordinator: LinkCoordinator
 ) -> bool:
     """Whether changing advertisements reach our callback (it stores the RSSI)."""
     device.rssi -= 1
@@ -154,21 +154,25 @@ async def test_advertisement_cost(hass: HomeAssistant, virtual_proxy: VirtualPro
 
     # Ours, released: connected once, then let go with the switch.
     released_entry = await setup_device(hass, released, title="Released")
-    assert released_entry.runtime_data.connect_count == 1, "the released iGrill never connected"
+    assert released_entry.runtime_data.link.connect_count == 1, (
+        "the released iGrill never connected"
+    )
     await set_hold_connection(hass, released, False)
     assert not released.connected
-    assert not released_entry.runtime_data.connected
+    assert not released_entry.runtime_data.link.connected
 
     # Ours, backing off: the handshake failed; the device would now accept,
     # but the coordinator must wait (an hour here, so the loop cannot end it).
     backing_off.faults.set(Fault.REFUSE_HANDSHAKE)
     with (
         patch(f"{COORDINATOR}.CONNECT_BACKOFF_SECONDS", 3600),
-        patch("custom_components.kitchen_ble.devices.igrill.driver.HANDSHAKE_RETRY_DELAY", 0),
+        patch(
+            "custom_components.kitchen_ble.library.devices.igrill.driver.HANDSHAKE_RETRY_DELAY", 0
+        ),
     ):
         backoff_entry = await setup_device(hass, backing_off, title="Backing off")
     backing_off.faults.clear()
-    assert backoff_entry.runtime_data.last_error == "setup_failed"
+    assert backoff_entry.runtime_data.link.last_error == "setup_failed"
     assert not backing_off.connected
 
     # Floor: an identical iGrill with nothing but an empty callback.
@@ -197,7 +201,7 @@ async def test_advertisement_cost(hass: HomeAssistant, virtual_proxy: VirtualPro
         device.flipping = True
         assert _callbacks_fired(hass, proxy, device, 10) == 10, "changed ads were dropped"
     for device, entry in ((released, released_entry), (backing_off, backoff_entry)):
-        assert _coordinator_hears(proxy, device, entry.runtime_data)
+        assert _coordinator_hears(proxy, device, entry.runtime_data.link)
 
     ours, floor = await alternate(_rounds(proxy, released), _rounds(proxy, bare), ROUNDS)
     record("advertisement, changed, released", "µs", median(ours), median(floor), aim=AIM)
@@ -210,7 +214,7 @@ async def test_advertisement_cost(hass: HomeAssistant, virtual_proxy: VirtualPro
     # Nothing the loop did may have connected either device.
     assert not released.connected
     assert not backing_off.connected
-    assert backoff_entry.runtime_data.connect_count == 0
+    assert backoff_entry.runtime_data.link.connect_count == 0
     note(
         f"advertisements: median of {ROUNDS} rounds of {PER_ROUND} per case and side, "
         "interleaved; floor = the same iGrill with only an empty bluetooth callback"

@@ -16,7 +16,7 @@ moves a lot between small sets of cooks: 32 seeds per profile keep it steady.
 
 from __future__ import annotations
 
-from custom_components.kitchen_ble.cooking.simulate import (
+from custom_components.kitchen_ble.library.cooking.simulate import (
     TENTH_READINGS,
     evaluate_estimators,
 )

@@ -133,7 +133,7 @@ async def _fifty(
         assert await hass.config_entries.async_setup(entry.entry_id)
     await settle(hass)
     setup_seconds = time.perf_counter() - start
-    connected = sum(entry.runtime_data.connected for entry in entries)
+    connected = sum(entry.runtime_data.link.connected for entry in entries)
     assert connected == DEVICES, f"only {connected} of {DEVICES} connected"
     assert all(device.connected and device.authenticated for device in devices)
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)

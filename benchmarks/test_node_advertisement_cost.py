@@ -36,7 +36,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from benchmarks.report import median, note, record
-from custom_components.kitchen_ble.node_coordinator import NodeCoordinator
+from custom_components.kitchen_ble.passive import NodeCoordinator
 from emulator.device import Advertisement, EmulatedDevice
 from emulator.ha import async_start_proxy
 from emulator.node import COMPANY_ID, create_foreign, create_node, encode_frame
@@ -207,7 +207,7 @@ async def test_node_advertisement_cost(hass: HomeAssistant, enable_bluetooth: No
         advertise_node = Replayer(proxy, node.address, _node_ads(None))
         advertise_node()
         await settle(hass)
-        coordinator: NodeCoordinator = node_entry.runtime_data
+        coordinator: NodeCoordinator = node_entry.runtime_data.node
         assert coordinator.available
         foreign = proxy.add(create_foreign())
         advertise_foreign = Replayer(

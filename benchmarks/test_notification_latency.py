@@ -56,7 +56,7 @@ class PlainProbeSensor(SensorEntity):
 async def test_notification_latency(hass: HomeAssistant, virtual_proxy: VirtualProxy) -> None:
     device = await add_igrill(hass, virtual_proxy, "igrill_v2", plugged=[True] * 4)
     entry = await setup_device(hass, device, "igrill_v2")
-    assert entry.runtime_data.connected, "the iGrill never connected"
+    assert entry.runtime_data.link.connected, "the iGrill never connected"
     probe = entity_id(hass, device, "probe_1")
     probe_uuid = normalize_uuid(probe_value_uuid(1))
     payloads = [
@@ -122,7 +122,7 @@ async def test_notification_latency(hass: HomeAssistant, virtual_proxy: VirtualP
     state = hass.states.get(probe)
     assert state is not None
     assert state.state == str(TEMPERATURES[0])  # 2 × SAMPLES flips, an even number
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
 
     record(
         "notification → state, median (vs async_set)",

@@ -18,7 +18,7 @@ import voluptuous as vol
 import yaml
 from homeassistant.helpers import config_validation as cv
 
-from custom_components.kitchen_ble.devices.igrill import models as igrill_models
+from custom_components.kitchen_ble.library.devices.igrill import models as igrill_models
 
 ROOT = Path(__file__).resolve().parents[1]
 INTEGRATION = ROOT / "custom_components" / "kitchen_ble"

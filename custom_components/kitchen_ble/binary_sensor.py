@@ -1,64 +1,137 @@
-"""Binary sensors: the live link to the device; whether it takes part in the running cook."""
+"""Binary sensors: the link to a device, what a thermometer reports itself, the cook, a node."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
+from homeassistant.components.bluetooth.passive_update_processor import (
+    PassiveBluetoothDataProcessor,
+    PassiveBluetoothEntityKey,
+    PassiveBluetoothProcessorEntity,
+)
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from . import bluedot_entities, node_entities
 from .compat import BinarySensorDeviceClass
-from .cooking_entity import CookingEntity, probe_numbers
-from .coordinator import KitchenBleConfigEntry
-from .entity import KitchenBleEntity
-from .node_coordinator import is_node_entry
+from .coordinator import LinkCoordinator
+from .entity import (
+    CookingEntity,
+    EntityTable,
+    KitchenBleEntity,
+    KitchenBleEntityDescription,
+    async_setup_tables,
+    cooking_entities,
+    device_entities,
+)
+from .library.devices.advertisers import NodeReading
+from .library.devices.base import Capability, ModelInfo
+from .library.devices.thermometer import DeviceAlarm
+from .models import KitchenBleConfigEntry
+from .passive import NodeCoordinator, NodeUpdates, node_key
+from .util import thermometer_state
 
 PARALLEL_UPDATES = 0
 
-CONNECTION = BinarySensorEntityDescription(
-    key="connection",
-    translation_key="connection",
-    device_class=BinarySensorDeviceClass.CONNECTIVITY,
-    entity_category=EntityCategory.DIAGNOSTIC,
+# --- a connected device -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class KitchenBleBinarySensorDescription(KitchenBleEntityDescription, BinarySensorEntityDescription):
+    """How to read one flag from the device's link."""
+
+    value_fn: Callable[[LinkCoordinator], bool | None]
+    # Stays available while the device is away, so the drop itself is visible.
+    always_available: bool = False
+
+
+def _reported_alarm(
+    read: Callable[[DeviceAlarm], bool],
+) -> Callable[[LinkCoordinator], bool | None]:
+    """A flag of the alarm the device reports (None until its first report)."""
+
+    def value(link: LinkCoordinator) -> bool | None:
+        alarm = thermometer_state(link).alarm
+        return None if alarm is None else read(alarm)
+
+    return value
+
+
+def _reports_alarm(model: ModelInfo) -> bool:
+    return model.has(Capability.REPORTS_ALARM)
+
+
+BINARY_SENSORS: tuple[KitchenBleBinarySensorDescription, ...] = (
+    KitchenBleBinarySensorDescription(
+        key="connection",
+        translation_key="connection",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        always_available=True,
+        value_fn=lambda link: link.connected,
+    ),
+    # Devices that report their own alarm (the BlueDOT), from their update packet.
+    KitchenBleBinarySensorDescription(
+        key="probe_connected",
+        translation_key="probe_connected",
+        device_class=BinarySensorDeviceClass.PLUG,
+        exists_fn=_reports_alarm,
+        value_fn=lambda link: thermometer_state(link).probe_connected,
+    ),
+    KitchenBleBinarySensorDescription(
+        key="alarm",
+        translation_key="alarm",
+        device_class=BinarySensorDeviceClass.SOUND,
+        exists_fn=_reports_alarm,
+        value_fn=_reported_alarm(lambda alarm: alarm.active),
+    ),
+    KitchenBleBinarySensorDescription(
+        key="alarm_silenced",
+        translation_key="alarm_silenced",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=_reports_alarm,
+        value_fn=_reported_alarm(lambda alarm: alarm.silenced),
+    ),
+    KitchenBleBinarySensorDescription(
+        key="alarm_disabled",
+        translation_key="alarm_disabled",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=_reports_alarm,
+        value_fn=_reported_alarm(lambda alarm: alarm.disabled),
+    ),
 )
 
-COOKING = BinarySensorEntityDescription(key="cooking", translation_key="cooking")
 
+class KitchenBleBinarySensor(KitchenBleEntity, BinarySensorEntity):
+    """A flag whose value comes from the device's link."""
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: KitchenBleConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the connection sensor of one device, and the cooking sensor of a thermometer."""
-    if is_node_entry(entry):  # a passive sensor node: node_entities.py
-        await node_entities.async_setup_binary_sensors(hass, entry, async_add_entities)
-        return
-    entities: list[KitchenBleEntity] = [ConnectionSensor(entry.runtime_data, CONNECTION)]
-    if probe_numbers(entry.runtime_data):  # pragma: no branch - only thermometers today
-        entities.append(CookingSensor(entry.runtime_data, COOKING))
-    entities.extend(bluedot_entities.binary_sensors(entry.runtime_data))
-    async_add_entities(entities)
+    entity_description: KitchenBleBinarySensorDescription
 
-
-class ConnectionSensor(KitchenBleEntity, BinarySensorEntity):
-    """On while connected; stays available so the drop itself is visible."""
-
-    always_available = True
+    def __init__(
+        self, coordinator: LinkCoordinator, description: KitchenBleBinarySensorDescription
+    ) -> None:
+        super().__init__(coordinator, description)
+        self.always_available = description.always_available
 
     @property
-    def is_on(self) -> bool:
-        return self.coordinator.connected
+    def is_on(self) -> bool | None:
+        return self.entity_description.value_fn(self.coordinator)
 
     def snapshot(self) -> object:
         return self.is_on
+
+
+# --- the cook ------------------------------------------------------------------------
+
+COOKING = BinarySensorEntityDescription(key="cooking", translation_key="cooking")
 
 
 class CookingSensor(CookingEntity, BinarySensorEntity):
@@ -81,3 +154,57 @@ class CookingSensor(CookingEntity, BinarySensorEntity):
 
     def snapshot(self) -> object:
         return (self.is_on, self.extra_state_attributes)
+
+
+# --- a sensor node ------------------------------------------------------------------------
+
+type NodeProcessor = PassiveBluetoothDataProcessor[bool | None, NodeReading]
+
+WINDOW = node_key("window")
+NODE_BINARY_SENSORS: dict[PassiveBluetoothEntityKey, EntityDescription] = {
+    WINDOW: BinarySensorEntityDescription(
+        key=WINDOW.key, device_class=BinarySensorDeviceClass.WINDOW
+    ),
+}
+
+
+def node_values(reading: NodeReading) -> dict[PassiveBluetoothEntityKey, bool | None]:
+    """The binary sensors' values of one reading."""
+    return {WINDOW: reading.window_open}
+
+
+def _add_node_binary_sensors(
+    node: NodeCoordinator, entry: KitchenBleConfigEntry, add: AddConfigEntryEntitiesCallback
+) -> None:
+    """The window sensor of one node."""
+    processor: NodeProcessor = PassiveBluetoothDataProcessor(
+        NodeUpdates(node, NODE_BINARY_SENSORS, node_values)
+    )
+    entry.async_on_unload(processor.async_add_entities_listener(NodeBinarySensor, add))
+    entry.async_on_unload(node.async_register_processor(processor, BinarySensorEntityDescription))
+
+
+class NodeBinarySensor(PassiveBluetoothProcessorEntity[NodeProcessor], BinarySensorEntity):
+    """The node's window contact."""
+
+    @property
+    def is_on(self) -> bool | None:
+        return self.processor.entity_data.get(self.entity_key)
+
+
+# --- the platform ---------------------------------------------------------------------
+
+TABLES = (
+    device_entities(KitchenBleBinarySensor, BINARY_SENSORS),
+    cooking_entities(CookingSensor, [COOKING]),
+    EntityTable(lambda data: data.node, _add_node_binary_sensors),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: KitchenBleConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the binary sensors of one entry."""
+    await async_setup_tables(entry, async_add_entities, *TABLES)

@@ -23,8 +23,8 @@ from homeassistant.core import HomeAssistant
 
 from .connection import ConnectError, async_connect, async_disconnect, async_release
 from .const import CONF_MODEL, DOMAIN, SETUP_TIMEOUT_SECONDS
-from .devices import create_driver, identify, is_passive
-from .devices.base import (
+from .library.devices import create_driver, identify, is_passive
+from .library.devices.base import (
     LINK_ERRORS,
     DeviceError,
     HandshakeError,
@@ -41,7 +41,7 @@ async def async_check_device(hass: HomeAssistant, address: str, model: ModelInfo
     Raises ConnectError with a translation key as its reason.
     """
     client = await async_connect(hass, address, model.name)
-    driver = create_driver(model, lambda: None)
+    driver = create_driver(model, lambda: None, lambda _sample: None)
     started = False
     try:
         async with asyncio.timeout(SETUP_TIMEOUT_SECONDS):

@@ -14,7 +14,7 @@ from bleak.exc import BleakError
 from homeassistant.components import bluetooth
 from homeassistant.core import HomeAssistant
 
-from .devices.base import LINK_ERRORS, StoppableDriver
+from .library.devices.base import LINK_ERRORS, GattClient, StoppableDriver
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -68,12 +68,17 @@ async def async_disconnect(client: BleakClient) -> None:
         await client.disconnect()
 
 
-async def async_release(driver: object, client: BleakClient) -> None:
-    """Let the driver say goodbye (its optional ``async_stop``), then disconnect."""
+async def async_release(
+    driver: object, client: BleakClient, *, gatt: GattClient | None = None
+) -> None:
+    """Let the driver say goodbye (its optional ``async_stop``), then disconnect.
+
+    ``gatt`` is what the driver talks through, when not the client itself.
+    """
     if isinstance(driver, StoppableDriver) and client.is_connected:
         try:
             async with asyncio.timeout(STOP_TIMEOUT_SECONDS):
-                await driver.async_stop(client)
+                await driver.async_stop(gatt or client)
         except LINK_ERRORS as err:
             _LOGGER.debug("%s: goodbye to the device failed: %r", client.address, err)
     await async_disconnect(client)

@@ -1,15 +1,24 @@
-"""One coordinator per config entry: owns the device's connection and state.
+"""The link of one connected device: connect, keep, release, run commands, tell listeners.
 
 It connects when the device advertises and a connection is wanted, keeps the
-link while the device is on, lets go on request, and tells entities when the
-driver's snapshot changes. It never retries blindly: a device that is off
-does not advertise, and only an advertisement newer than the last attempt is
-a reason to try again.
+link while the device is on, lets go on request, and tells its listeners what
+the driver reports. It never retries blindly: a device that is off does not
+advertise, and only an advertisement newer than the last attempt is a reason
+to try again.
 
 Home Assistant calls advertisement callbacks only when the advertised content
 changes, and a device that comes back after a drop usually advertises exactly
 what it did before. So besides the callback, a cheap presence check looks at
 the time of the device's last advertisement while the link is down.
+
+Two kinds of listeners: state listeners (entities and runtimes; told after
+every change of the driver's snapshot or of availability) and sample
+listeners (every decoded sample at the device's full rate, for recording and
+for stopping a shot on time; entities never see those).
+
+The driver talks to the device through ``SerialGattClient``: one GATT
+operation at a time, the lock held per operation, never across a sequence,
+so a single urgent write goes through between the writes of a long one.
 """
 
 from __future__ import annotations
@@ -17,15 +26,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bleak import BleakClient
 from homeassistant.components import bluetooth
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import CONNECTION_BLUETOOTH, DeviceInfo
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
@@ -40,32 +50,36 @@ from .const import (
     SETUP_TIMEOUT_SECONDS,
     UNAVAILABLE_GRACE_SECONDS,
 )
-from .devices import Driver, create_driver
-from .devices.base import LINK_ERRORS, DeviceError, ModelInfo, ProbeAlarmDriver
-from .devices.thermometer import TemperatureUnit, to_device_unit
-from .listeners import Unsubscribe
+from .library.devices import Driver, create_driver
+from .library.devices.base import LINK_ERRORS, DeviceError, ModelInfo, SerialGattClient
+from .library.listeners import Unsubscribe
+
+if TYPE_CHECKING:
+    from .models import KitchenBleConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
-type KitchenBleConfigEntry = ConfigEntry[KitchenBleCoordinator]
+type SampleListener = Callable[[object], None]
 
 
-class KitchenBleCoordinator:
-    """Connection lifecycle and state of one device."""
+class LinkCoordinator:
+    """Connection lifecycle, state and commands of one connected device."""
 
     def __init__(self, hass: HomeAssistant, entry: KitchenBleConfigEntry, model: ModelInfo) -> None:
         self.hass = hass
         self.entry = entry
         self.address: str = entry.data[CONF_ADDRESS]
-        self.driver: Driver = create_driver(model, self._async_driver_updated)
+        self.driver: Driver = create_driver(model, self._async_driver_updated, self._async_sample)
         self.client: BleakClient | None = None
+        self.gatt: SerialGattClient | None = None  # what the driver talks to while connected
         self.connected = False
         self.available = False
         self.rssi: int | None = None
         self.last_error: str | None = None
         self.connect_count = 0
         self._listeners: list[CALLBACK_TYPE] = []
-        self._lock = asyncio.Lock()
+        self._sample_listeners: list[SampleListener] = []
+        self._gatt_lock = asyncio.Lock()
         self._connect_task: asyncio.Task[None] | None = None
         self._unsubs: list[CALLBACK_TYPE] = []
         self._cancel_poll: CALLBACK_TYPE | None = None
@@ -78,10 +92,6 @@ class KitchenBleCoordinator:
         self._acted_on: bluetooth.BluetoothServiceInfoBleak | None = None
         self._reported_lost = False
         self._stopping = False
-        # Alarm values (device unit, unit) written or being written on this link,
-        # per probe, oldest first: a device that reports its alarm back (BlueDOT)
-        # tells our own writes from the user's by them (bluedot_alarm.py).
-        self.alarm_writes: dict[int, list[tuple[int | None, TemperatureUnit]]] = {}
 
     # --- what entities read -------------------------------------------------
 
@@ -112,6 +122,12 @@ class KitchenBleCoordinator:
         """Call ``update_callback`` whenever state or availability changes."""
         self._listeners.append(update_callback)
         return Unsubscribe(self._listeners, update_callback)
+
+    @callback
+    def async_add_sample_listener(self, listener: SampleListener) -> CALLBACK_TYPE:
+        """Call ``listener`` with every sample the driver decodes, at its full rate."""
+        self._sample_listeners.append(listener)
+        return Unsubscribe(self._sample_listeners, listener)
 
     @callback
     def _async_notify(self) -> None:
@@ -209,26 +225,25 @@ class KitchenBleCoordinator:
         )
 
     async def _async_connect(self) -> None:
-        async with self._lock:
-            if self.connected or self._stopping:
-                return
-            try:
-                client = await async_connect(
-                    self.hass, self.address, self.entry.title, self._on_disconnected
-                )
-            except ConnectError as err:
-                self._async_connect_failed(err.reason, err)
-                return
-            self.client = client
-            try:
-                async with asyncio.timeout(SETUP_TIMEOUT_SECONDS):
-                    await self.driver.async_start(client)
-            except (DeviceError, *LINK_ERRORS) as err:
-                self.client = None
-                await async_disconnect(client)
-                self._async_connect_failed("setup_failed", err)
-                return
-            self._async_connected()
+        try:
+            client = await async_connect(
+                self.hass, self.address, self.entry.title, self._on_disconnected
+            )
+        except ConnectError as err:
+            self._async_connect_failed(err.reason, err)
+            return
+        self.client = client
+        gatt = SerialGattClient(client, self._gatt_lock)
+        try:
+            async with asyncio.timeout(SETUP_TIMEOUT_SECONDS):
+                await self.driver.async_start(gatt)
+        except (DeviceError, *LINK_ERRORS) as err:
+            self.client = None
+            await async_disconnect(client)
+            self._async_connect_failed("setup_failed", err)
+            return
+        self.gatt = gatt
+        self._async_connected()
 
     @callback
     def _async_connect_failed(self, reason: str, err: Exception) -> None:
@@ -242,7 +257,6 @@ class KitchenBleCoordinator:
     @callback
     def _async_connected(self) -> None:
         self.connected = True
-        self.alarm_writes.clear()
         self.available = True
         self.connect_count += 1
         self.last_error = None
@@ -268,7 +282,7 @@ class KitchenBleCoordinator:
     def _async_on_link_lost(self, client: BleakClient) -> None:
         if client is not self.client:
             return  # an old link; its replacement is already up
-        self.client = None
+        self.client = self.gatt = None
         self.connected = False
         # The device's last advertisement is from before the link; wait for a newer one.
         self._acted_on = bluetooth.async_last_service_info(
@@ -299,14 +313,14 @@ class KitchenBleCoordinator:
         self.available = False
 
     async def _async_release(self) -> None:
-        client, self.client = self.client, None
+        client, self.client, self.gatt = self.client, None, None
         self.connected = False
         if self._cancel_poll is not None:
             self._cancel_poll()
             self._cancel_poll = None
         if client is not None:
-            async with self._lock:
-                await async_release(self.driver, client)  # the driver's goodbye first
+            # the driver's goodbye first, one operation at a time like every other
+            await async_release(self.driver, client, gatt=SerialGattClient(client, self._gatt_lock))
 
     @callback
     def _cancel_timers(self) -> None:
@@ -318,65 +332,58 @@ class KitchenBleCoordinator:
     # --- talking to the device -----------------------------------------------
 
     async def _async_poll(self, _now: Any = None) -> None:
-        client = self.client
-        if client is None:
+        gatt = self.gatt
+        if gatt is None:
             return
-        async with self._lock:
-            try:
-                await self.driver.async_poll(client)
-            except (DeviceError, *LINK_ERRORS) as err:
-                # The link is probably going away; bleak's callback follows.
-                _LOGGER.debug("%s: poll failed: %s", self.address, err)
+        try:
+            await self.driver.async_poll(gatt)
+        except (DeviceError, *LINK_ERRORS) as err:
+            # The link is probably going away; bleak's callback follows.
+            _LOGGER.debug("%s: poll failed: %s", self.address, err)
 
-    @property
-    def supports_probe_alarm(self) -> bool:
-        """Whether the device keeps alarm thresholds that the integration can write."""
-        return isinstance(self.driver, ProbeAlarmDriver)
+    async def async_command[T](
+        self, command: Callable[[SerialGattClient], Awaitable[T]], *, name: str
+    ) -> T:
+        """Run ``command`` on the connected device; a translated error if it cannot be.
 
-    async def async_set_probe_alarm(
-        self, probe: int, high_celsius: float | None, low_celsius: float | None = None
-    ) -> bool:
-        """Write probe ``probe``'s device alarms (None clears one); False if not written.
-
-        One command at a time, like every other exchange with the device. A
-        failed write is logged at debug level and never raised: the device
-        alarm only mirrors the integration's own target alerts.
+        The command's GATT operations queue one at a time with every other
+        exchange on this link, but the command holds no lock of its own: a
+        long sequence never keeps a short urgent one waiting behind it.
         """
-        driver = self.driver
-        if not isinstance(driver, ProbeAlarmDriver):  # pragma: no cover - callers check first
-            return False
-        async with self._lock:
-            client = self.client
-            if client is None:  # pragma: no cover - the link went while waiting for the lock
-                return False
-            unit: TemperatureUnit = getattr(self.driver.state, "unit", "°C")
-            high, low = (
-                None if celsius is None else round(to_device_unit(celsius, unit))
-                for celsius in (high_celsius, low_celsius)
+        gatt = self.gatt
+        if gatt is None:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="not_connected",
+                translation_placeholders={"name": self.entry.title},
             )
-            writes = self.alarm_writes.setdefault(probe, [])
-            writes.append((high, unit))
-            del writes[:-8]  # only the latest matter; a device confirms within seconds
-            try:
-                await driver.async_set_probe_alarm(client, probe, high, low)
-            except (DeviceError, *LINK_ERRORS, ValueError) as err:
-                if (high, unit) in writes:  # pragma: no branch - unless trimmed meanwhile
-                    writes.remove((high, unit))
-                _LOGGER.debug("%s: probe %d alarm not written: %s", self.address, probe, err)
-                return False
-        return True
+        try:
+            return await command(gatt)
+        except (DeviceError, *LINK_ERRORS) as err:
+            _LOGGER.debug("%s: %s failed: %r", self.address, name, err)
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="command_failed",
+                translation_placeholders={"name": self.entry.title, "command": name},
+            ) from err
 
     @callback
     def _async_driver_updated(self) -> None:
         self._async_notify()
 
     @callback
+    def _async_sample(self, sample: object) -> None:
+        for listener in list(self._sample_listeners):
+            listener(sample)
+
+    @callback
     def _async_update_device_registry(self) -> None:
         registry = dr.async_get(self.hass)
+        firmware: str | None = getattr(self.driver.state, "firmware", None)
         for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id):
             registry.async_update_device(
                 device.id,
-                sw_version=self.driver.state.firmware,
+                sw_version=firmware,
                 model=self.model.name,
                 model_id=self.model.model_id,
                 manufacturer=self.model.manufacturer,

@@ -9,8 +9,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .cooking_entity import CookingEntity, probe_numbers
-from .coordinator import KitchenBleConfigEntry
+from .entity import CookingEntity, async_setup_tables, cooking_entities
+from .models import KitchenBleConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -23,9 +23,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the ready-by time of one thermometer."""
-    coordinator = entry.runtime_data
-    if probe_numbers(coordinator):  # pragma: no branch - only thermometers today
-        async_add_entities([ReadyBy(coordinator, READY_BY)])
+    await async_setup_tables(entry, async_add_entities, cooking_entities(ReadyBy, [READY_BY]))
 
 
 class ReadyBy(CookingEntity, DateTimeEntity):

@@ -1,4 +1,4 @@
-"""Event: per probe the alerts of the cooking runtime (device-wide ones reach every probe)."""
+"""Events: per probe the alerts of the cooking runtime; per brewing program its alarms."""
 
 from __future__ import annotations
 
@@ -6,47 +6,46 @@ from functools import cache
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import brewing_entities
-from .brewing_entities import async_setup_program_entities
-from .cooking.alerts import Alert, AlertType
-from .cooking_entity import CookingEntity, probe_numbers
-from .coordinator import KitchenBleConfigEntry
-from .node_coordinator import is_node_entry
-from .units import user_temperature
+from .brewing import BrewingRuntime
+from .entity import (
+    CookingEntity,
+    ProgramEntity,
+    SourceDevice,
+    async_setup_tables,
+    probe_entities,
+    program_entities,
+    program_naming,
+)
+from .library.brewing.alarms import BrewAlarm, BrewAlarmType
+from .library.brewing.program import Program
+from .library.cooking.alerts import Alert, AlertType
+from .models import KitchenBleConfigEntry
+from .util import user_temperature
 
 PARALLEL_UPDATES = 0
+
+# --- probe alerts ------------------------------------------------------------------------
 
 EVENT_TYPES = [kind.value for kind in AlertType]
 
 
 @cache  # one per probe number, shared by every device (descriptions are frozen)
-def description(n: int) -> EventEntityDescription:
-    return EventEntityDescription(
-        key=f"probe_{n}_alert",
-        translation_key="probe_alert",
-        translation_placeholders={"probe": str(n)},
-        event_types=EVENT_TYPES,
+def descriptions(n: int) -> tuple[EventEntityDescription, ...]:
+    return (
+        EventEntityDescription(
+            key=f"probe_{n}_alert",
+            translation_key="probe_alert",
+            translation_placeholders={"probe": str(n)},
+            event_types=EVENT_TYPES,
+        ),
     )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: KitchenBleConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the alert event of every probe of one thermometer; the program alarms of any source."""
-    coordinator = entry.runtime_data
-    if not is_node_entry(entry):  # a passive sensor node has no probes
-        async_add_entities(
-            ProbeAlertEvent(coordinator, description(n), n) for n in probe_numbers(coordinator)
-        )
-    async_setup_program_entities(hass, entry, async_add_entities, brewing_entities.events)
-
-
 class ProbeAlertEvent(CookingEntity, EventEntity):
-    """Fires once per alert; stays available so a disconnect alert is visible."""
+    """Fires once per alert (device-wide ones reach every probe); stays available."""
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
@@ -66,3 +65,55 @@ class ProbeAlertEvent(CookingEntity, EventEntity):
             },
         )
         self.async_write_ha_state()
+
+
+# --- brewing programs -------------------------------------------------------------------
+
+ALARM_TYPES = [kind.value for kind in BrewAlarmType]
+
+
+def program_events(device: SourceDevice, runtime: BrewingRuntime, program: Program) -> list[Entity]:
+    description = EventEntityDescription(
+        **program_naming(program, "alarm"), event_types=ALARM_TYPES
+    )
+    return [ProgramAlarmEvent(device, runtime, program, description)]
+
+
+class ProgramAlarmEvent(ProgramEntity, EventEntity):
+    """Fires once per alarm of the program."""
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.runtime.async_add_alarm_listener(self.program_id, self._async_alarm)
+        )
+
+    @callback
+    def _async_alarm(self, alarm: BrewAlarm) -> None:
+        program = self.program_run.program
+        self._trigger_event(
+            alarm.type.value,
+            {
+                "alarm_id": alarm.id,
+                "step": alarm.step + 1,
+                "temperature": None if alarm.temperature is None else round(alarm.temperature, 1),
+                "setpoint": None if alarm.setpoint is None else round(alarm.setpoint, 1),
+                "unit": "°C",
+                "program": program.name,
+            },
+        )
+        self.async_write_ha_state()
+
+
+# --- the platform ---------------------------------------------------------------------
+
+TABLES = (probe_entities(ProbeAlertEvent, descriptions), program_entities(program_events))
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: KitchenBleConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the event entities of one entry."""
+    await async_setup_tables(entry, async_add_entities, *TABLES)

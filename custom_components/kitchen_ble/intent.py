@@ -16,7 +16,7 @@ from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_UNAVAILABLE, STA
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import intent
 
-from .cooking_runtime import get_runtime
+from .cooking import get_runtime
 from .voice import INTENT_TARGET, INTENT_TIME_TO_TARGET, VoiceProbe, get_voice
 
 

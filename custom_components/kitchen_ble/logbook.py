@@ -1,4 +1,9 @@
-"""Logbook: cooking alerts and sessions as sentences ("iGrill V2 Probe 1 (Brisket) reached ...")."""
+"""Logbook: the integration's events as sentences.
+
+Cooking alerts ("iGrill V2 Probe 1 (Brisket) reached its target: 57 °C") and
+sessions, brewing alarms and their acknowledgement. Temperatures are shown
+in the user's unit (every event names the unit it carries).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,12 @@ from homeassistant.components.logbook.const import LOGBOOK_ENTRY_MESSAGE, LOGBOO
 from homeassistant.const import UnitOfTemperature
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .brewing_logbook import async_describe_brewing_events
+from .brewing import EVENT_BREW_ALARM, EVENT_BREW_ALARM_ACKNOWLEDGED
 from .const import DOMAIN, EVENT_ALERT, EVENT_SESSION_ENDED, EVENT_SESSION_STARTED
-from .units import temperature_text
+from .util import temperature_text
 
 # {temperature} and {target} are filled in the user's unit (events say which unit they carry).
-MESSAGES: Final = {
+ALERT_MESSAGES: Final = {
     "approaching": "is approaching its target: {temperature} (target {target})",
     "reached": "reached its target: {temperature}",
     "exceeded": "is above its target: {temperature} (target {target})",
@@ -35,13 +40,39 @@ def describe_alert(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, st
         name = f"{name} Probe {data['probe']}"
         if data.get("label"):
             name = f"{name} ({data['label']})"
-    template = MESSAGES.get(str(data.get("type")), "alert: {temperature}")
+    template = ALERT_MESSAGES.get(str(data.get("type")), "alert: {temperature}")
     unit = str(data.get("unit") or UnitOfTemperature.CELSIUS)  # every event names its unit
     message = template.format(
         temperature=temperature_text(hass, data.get("temperature"), unit),
         target=temperature_text(hass, data.get("target"), unit),
     )
     return {LOGBOOK_ENTRY_NAME: name, LOGBOOK_ENTRY_MESSAGE: message}
+
+
+# {step}, {temperature} and {setpoint} are filled in (temperatures in the user's unit).
+BREW_ALARM_MESSAGES: Final = {
+    "setpoint_not_reached": "did not reach the setpoint of step {step}: {temperature} "
+    "(setpoint {setpoint})",
+    "deviation": "is off the setpoint in step {step}: {temperature} (setpoint {setpoint})",
+    "sensor_lost": "lost its temperature sensor in step {step}",
+    "step_finished": "finished step {step}",
+    "program_finished": "finished",
+}
+
+
+def describe_brew_alarm(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
+    """Name and message of one ``kitchen_ble_brew_alarm`` event."""
+    template = BREW_ALARM_MESSAGES.get(str(data.get("type")), "alarm in step {step}")
+    unit = str(data.get("unit") or UnitOfTemperature.CELSIUS)
+    message = template.format(
+        step=data.get("step"),
+        temperature=temperature_text(hass, data.get("temperature"), unit),
+        setpoint=temperature_text(hass, data.get("setpoint"), unit),
+    )
+    return {
+        LOGBOOK_ENTRY_NAME: str(data.get("program") or "Program"),
+        LOGBOOK_ENTRY_MESSAGE: message,
+    }
 
 
 @callback
@@ -70,7 +101,20 @@ def async_describe_events(
             LOGBOOK_ENTRY_MESSAGE: f"cook session ended after {minutes} min",
         }
 
+    @callback
+    def brew_alarm(event: Event) -> dict[str, str]:
+        return describe_brew_alarm(hass, event.data)
+
+    @callback
+    def acknowledged(event: Event) -> dict[str, str]:
+        count = len(event.data.get("alarms") or [])
+        return {
+            LOGBOOK_ENTRY_NAME: str(event.data.get("program") or "Program"),
+            LOGBOOK_ENTRY_MESSAGE: f"{count} alarm{'' if count == 1 else 's'} acknowledged",
+        }
+
     async_describe_event(DOMAIN, EVENT_ALERT, alert)
     async_describe_event(DOMAIN, EVENT_SESSION_STARTED, started)
     async_describe_event(DOMAIN, EVENT_SESSION_ENDED, ended)
-    async_describe_brewing_events(hass, async_describe_event)
+    async_describe_event(DOMAIN, EVENT_BREW_ALARM, brew_alarm)
+    async_describe_event(DOMAIN, EVENT_BREW_ALARM_ACKNOWLEDGED, acknowledged)

@@ -16,9 +16,9 @@ from homeassistant.const import UnitOfTemperature, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .cooking.targets import MAX_PRE_ALERT_OFFSET, ProbeTarget
-from .cooking_entity import CookingEntity, probe_numbers, probe_setting
-from .coordinator import KitchenBleConfigEntry
+from .entity import CookingEntity, async_setup_tables, probe_entities, probe_setting
+from .library.cooking.targets import MAX_PRE_ALERT_OFFSET, ProbeTarget
+from .models import KitchenBleConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -125,12 +125,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the probe settings of one thermometer."""
-    coordinator = entry.runtime_data
-    async_add_entities(
-        ProbeNumber(coordinator, description, n)
-        for n in probe_numbers(coordinator)
-        for description in descriptions(n)
-    )
+    await async_setup_tables(entry, async_add_entities, probe_entities(ProbeNumber, descriptions))
 
 
 class ProbeNumber(CookingEntity, NumberEntity):

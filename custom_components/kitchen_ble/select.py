@@ -8,16 +8,16 @@ from homeassistant.components.select import SelectEntity, SelectEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .cooking.presets import PRESET_IDS
-from .cooking_entity import CookingEntity, probe_entities, probe_setting
-from .coordinator import KitchenBleConfigEntry
+from .entity import CookingEntity, async_setup_tables, probe_entities, probe_setting
+from .library.cooking.presets import PRESET_IDS
+from .models import KitchenBleConfigEntry
 
 PARALLEL_UPDATES = 0
 
 
 @cache  # one per probe number, shared by every device (descriptions are frozen)
-def description(n: int) -> SelectEntityDescription:
-    return SelectEntityDescription(**probe_setting(n, "preset"), options=list(PRESET_IDS))
+def descriptions(n: int) -> tuple[SelectEntityDescription, ...]:
+    return (SelectEntityDescription(**probe_setting(n, "preset"), options=list(PRESET_IDS)),)
 
 
 async def async_setup_entry(
@@ -26,7 +26,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the preset select of every probe of one thermometer."""
-    async_add_entities(probe_entities(entry.runtime_data, PresetSelect, description))
+    await async_setup_tables(entry, async_add_entities, probe_entities(PresetSelect, descriptions))
 
 
 class PresetSelect(CookingEntity, SelectEntity):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -10,13 +11,26 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .cooking_entity import CookingEntity, probe_entities, probe_setting
-from .coordinator import KitchenBleConfigEntry
-from .entity import KitchenBleEntity
+from .entity import (
+    CookingEntity,
+    KitchenBleEntity,
+    KitchenBleEntityDescription,
+    async_setup_tables,
+    device_entities,
+    probe_entities,
+    probe_setting,
+)
+from .models import KitchenBleConfigEntry
 
 PARALLEL_UPDATES = 0
 
-HOLD_CONNECTION = SwitchEntityDescription(
+
+@dataclass(frozen=True, kw_only=True)
+class KitchenBleSwitchDescription(KitchenBleEntityDescription, SwitchEntityDescription):
+    """A switch of the device's link."""
+
+
+HOLD_CONNECTION = KitchenBleSwitchDescription(
     key="hold_connection",
     translation_key="hold_connection",
     entity_category=EntityCategory.CONFIG,
@@ -29,17 +43,21 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the connection switch of one device, and the range alarms of a thermometer."""
-    coordinator = entry.runtime_data
-    entities: list[KitchenBleEntity] = [HoldConnectionSwitch(coordinator, HOLD_CONNECTION)]
-    entities.extend(probe_entities(coordinator, RangeAlarmSwitch, range_alarm))
-    async_add_entities(entities)
+    await async_setup_tables(
+        entry,
+        async_add_entities,
+        device_entities(HoldConnectionSwitch, [HOLD_CONNECTION]),
+        probe_entities(RangeAlarmSwitch, range_alarm),
+    )
 
 
 @cache  # one per probe number, shared by every device (descriptions are frozen)
-def range_alarm(n: int) -> SwitchEntityDescription:
+def range_alarm(n: int) -> tuple[SwitchEntityDescription, ...]:
     """Alerts when probe ``n`` leaves its range (a chamber probe); off and hidden by default."""
-    return SwitchEntityDescription(
-        **probe_setting(n, "range_alarm"), entity_registry_enabled_default=False
+    return (
+        SwitchEntityDescription(
+            **probe_setting(n, "range_alarm"), entity_registry_enabled_default=False
+        ),
     )
 
 

@@ -9,19 +9,19 @@ from homeassistant.components.text import TextEntity, TextEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .cooking.targets import MAX_LABEL_LENGTH
-from .cooking_entity import CookingEntity, probe_entities, probe_setting
-from .coordinator import KitchenBleConfigEntry
+from .entity import CookingEntity, async_setup_tables, probe_entities, probe_setting
+from .library.cooking.targets import MAX_LABEL_LENGTH
+from .models import KitchenBleConfigEntry
 
 PARALLEL_UPDATES = 0
 
 
 @cache  # one per probe number, shared by every device (descriptions are frozen)
-def description(n: int) -> TextEntityDescription:
-    return TextEntityDescription(
-        **probe_setting(n, "label"),
-        native_min=0,
-        native_max=MAX_LABEL_LENGTH,
+def descriptions(n: int) -> tuple[TextEntityDescription, ...]:
+    return (
+        TextEntityDescription(
+            **probe_setting(n, "label"), native_min=0, native_max=MAX_LABEL_LENGTH
+        ),
     )
 
 
@@ -31,7 +31,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the label of every probe of one thermometer."""
-    async_add_entities(probe_entities(entry.runtime_data, ProbeLabel, description))
+    await async_setup_tables(entry, async_add_entities, probe_entities(ProbeLabel, descriptions))
 
 
 class ProbeLabel(CookingEntity, TextEntity):

@@ -46,9 +46,9 @@ from homeassistant.util.hass_dict import HassKey
 
 from .compat import aliases_to_store, entity_aliases
 from .const import DOMAIN
-from .cooking_entity import probe_numbers
-from .cooking_runtime import get_runtime
-from .coordinator import KitchenBleCoordinator
+from .cooking import get_runtime
+from .coordinator import LinkCoordinator
+from .util import probe_numbers
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -183,7 +183,7 @@ class Voice:
 
     def __init__(self, hass: HomeAssistant) -> None:
         self.hass = hass
-        self._thermometers: dict[str, KitchenBleCoordinator] = {}
+        self._thermometers: dict[str, LinkCoordinator] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
         self._listening = False
         self._commands: list[dict[str, Any]] = []
@@ -193,7 +193,7 @@ class Voice:
     # --- names ------------------------------------------------------------------
 
     @callback
-    def async_add_thermometer(self, coordinator: KitchenBleCoordinator) -> CALLBACK_TYPE:
+    def async_add_thermometer(self, coordinator: LinkCoordinator) -> CALLBACK_TYPE:
         """Name this thermometer's probes from now on; returns the callback that stops it."""
         key = coordinator.address
         self._thermometers[key] = coordinator

@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (  # type: i
     AiohttpClientMocker,
 )
 
-from custom_components.kitchen_ble.brewing.alarms import BrewAlarmType
+from custom_components.kitchen_ble.library.brewing.alarms import BrewAlarmType
 from emulator.proxy import VirtualProxy
 from tests.ha.brewing import create, press, program_entity, program_state, thermometer
 from tests.ha.common import entity_id

@@ -7,7 +7,7 @@ from typing import Any
 from homeassistant.core import Event, HomeAssistant, State, callback
 from homeassistant.helpers import entity_registry as er
 
-from custom_components.kitchen_ble.brewing_runtime import (
+from custom_components.kitchen_ble.brewing import (
     EVENT_BREW_ALARM,
     EVENT_BREW_ALARM_ACKNOWLEDGED,
 )

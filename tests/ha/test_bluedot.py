@@ -42,7 +42,7 @@ from custom_components.kitchen_ble.const import (
     PRESENCE_CHECK_SECONDS,
     UNAVAILABLE_GRACE_SECONDS,
 )
-from custom_components.kitchen_ble.devices.bluedot import BlueDotDriver
+from custom_components.kitchen_ble.library.devices.bluedot import BlueDotDriver
 from emulator.bluedot import HIGH_ALARM, INTERVAL, BlueDotDevice, create_bluedot
 from emulator.faults import Fault
 from emulator.proxy import VirtualProxy
@@ -86,7 +86,7 @@ async def _bluedot(
     proxy.advertise(device)
     await settle(hass)
     entry = await setup_device(hass, device, "bluedot", title="BlueDOT")
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
     proxy.tick(2)  # the driver asked for a packet every 2 s
     await settle(hass)
     return device, entry
@@ -141,7 +141,7 @@ async def test_discovery_checks_the_device_and_says_goodbye(
     # The check asked for fast updates, then set the idle interval back before letting go.
     assert writes.to(INTERVAL)[:2] == [2, 60]
     await settle(hass)
-    assert result["result"].runtime_data.connected
+    assert result["result"].runtime_data.link.connected
     assert device.interval == 2
 
 
@@ -177,9 +177,11 @@ async def test_fahrenheit_device_values_and_flags(
     await _tick(hass, virtual_proxy)
     probe = entity_id(hass, device, "probe_1")
     sensor = hass.data["entity_components"]["sensor"].get_entity(probe)
-    assert sensor.native_unit_of_measurement == UnitOfTemperature.FAHRENHEIT
-    assert abs(sensor.native_value - 140) <= 1
-    assert abs(float(hass.states.get(probe).state) - 60.0) <= 0.7  # shown in °C (metric)
+    reading = entry.runtime_data.link.driver.state.probes[0]  # the device's own, in °F
+    assert abs(reading - 140) <= 1
+    # shown in the user's unit (metric), converted to one decimal: no float noise
+    assert sensor.native_unit_of_measurement == UnitOfTemperature.CELSIUS
+    assert hass.states.get(probe).state == str(round((reading - 32) * 5 / 9, 1))
     flags = {
         key: state_of(hass, device, key, "binary_sensor")
         for key in ("probe_connected", "alarm", "alarm_silenced", "alarm_disabled")
@@ -211,7 +213,7 @@ async def test_fahrenheit_device_values_and_flags(
     await _tick(hass, virtual_proxy)
     assert state_of(hass, device, "probe_1") == STATE_UNKNOWN
     assert state_of(hass, device, "probe_connected", "binary_sensor") == STATE_OFF
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
 
 
 async def test_celsius_device_with_its_alarm_disabled(
@@ -297,7 +299,7 @@ async def test_a_target_above_what_the_device_holds_is_capped_not_adopted(
     assert device.high_alarm == 255
     assert _target(hass, device) == "150.0"  # the capped value is not taken as "no target"
     assert writes.to(HIGH_ALARM) == [255]
-    assert entry.runtime_data.alarm_writes[1] == []  # confirmed as our own write
+    assert hass.data[DOMAIN].alarm_writes(device.address).of(1) == []  # confirmed as our own write
 
     _hold(device, 70.0)  # 158 °F: past the old alarm, far below the target
     for _ in range(5):
@@ -309,7 +311,7 @@ async def test_a_target_above_what_the_device_holds_is_capped_not_adopted(
     device.faults.set(Fault.DROP_LINK)
     await settle(hass)
     await _come_back(hass, virtual_proxy)
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
     for _ in range(20):
         await _tick(hass, virtual_proxy)
     assert writes.to(HIGH_ALARM) == [255, 255]
@@ -330,19 +332,19 @@ async def test_quick_changes_in_home_assistant_are_not_taken_back(
     hass: HomeAssistant, virtual_proxy: VirtualProxy
 ) -> None:
     """Two targets in a row: the device confirming the first one is no change by the user."""
-    device, entry = await _bluedot(hass, virtual_proxy, unit=C)
+    device, _entry = await _bluedot(hass, virtual_proxy, unit=C)
     runtime = hass.data[DOMAIN]
     runtime.async_change_probe(device.address, 1, lambda t: t.with_target(50.0))
     runtime.async_change_probe(device.address, 1, lambda t: t.with_target(55.0))
     await settle(hass)
-    assert entry.runtime_data.alarm_writes[1][-2:] == [(50, "°C"), (55, "°C")]
+    assert hass.data[DOMAIN].alarm_writes(device.address).of(1)[-2:] == [(50, "°C"), (55, "°C")]
     device.high_alarm = 50  # a packet with the first write only (the second is late)
     await _tick(hass, virtual_proxy)
     assert _target(hass, device) == "55.0"
     device.high_alarm = 55
     await _tick(hass, virtual_proxy)
     assert _target(hass, device) == "55.0"
-    assert entry.runtime_data.alarm_writes[1] == []
+    assert hass.data[DOMAIN].alarm_writes(device.address).of(1) == []
 
 
 async def test_after_a_reconnect_the_target_wins(
@@ -355,27 +357,28 @@ async def test_after_a_reconnect_the_target_wins(
     await settle(hass)
     device.set_high_alarm(200)  # the vendor's app, while Home Assistant was away
     await _come_back(hass, virtual_proxy)
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
     for _ in range(3):
         await _tick(hass, virtual_proxy)
     assert device.high_alarm == 135
     assert _target(hass, device) == "57.0"
 
     # The device's old value may arrive before the rewrite lands: it is not taken either.
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.link
+    runtime = hass.data[DOMAIN]
     gate = asyncio.Event()
-    write = coordinator.async_set_probe_alarm
+    write = runtime.async_write_probe_alarm
 
-    async def held_back(probe: int, high: float | None, low: float | None = None) -> bool:
+    async def held_back(link: Any, probe: int, high: float | None, low: float | None) -> bool:
         await gate.wait()
-        return await write(probe, high, low)
+        return await write(link, probe, high, low)
 
     device.faults.set(Fault.DROP_LINK)
     await settle(hass)
     device.set_high_alarm(210)
     connected = asyncio.Event()
     coordinator.async_add_listener(lambda: connected.set() if coordinator.connected else None)
-    with patch.object(coordinator, "async_set_probe_alarm", held_back):
+    with patch.object(runtime, "async_write_probe_alarm", held_back):
         virtual_proxy.tick(1)
         async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=PRESENCE_CHECK_SECONDS))
         async with asyncio.timeout(5):
@@ -424,12 +427,12 @@ async def test_unit_switched_on_the_device(
     device.set_unit(C)  # the device converts its own alarm: 135 °F -> 57 °C
     for _ in range(5):
         await _tick(hass, virtual_proxy)
-    assert entry.runtime_data.driver.state.unit == "°C"
+    assert entry.runtime_data.link.driver.state.unit == "°C"
     assert device.high_alarm == 57
     assert _target(hass, device) == "57.0"
     assert writes.to(HIGH_ALARM) == [57]  # rewritten once in the new unit, as for the iGrill
-    probe = hass.data["entity_components"]["sensor"].get_entity(entity_id(hass, device, "probe_1"))
-    assert probe.native_unit_of_measurement == UnitOfTemperature.CELSIUS
+    reading = entry.runtime_data.link.driver.state.probes[0]  # now in °C, shown as it is
+    assert state_of(hass, device, "probe_1") == str(reading)
 
 
 async def test_impossible_device_values_are_not_adopted(
@@ -515,11 +518,11 @@ async def test_drop_link_reconnects(hass: HomeAssistant, virtual_proxy: VirtualP
     device, entry = await _bluedot(hass, virtual_proxy)
     device.faults.set(Fault.DROP_LINK)
     await settle(hass)
-    assert not entry.runtime_data.connected
+    assert not entry.runtime_data.link.connected
     assert state_of(hass, device, "probe_1") != STATE_UNAVAILABLE  # within the grace period
     await _come_back(hass, virtual_proxy)
-    assert entry.runtime_data.connected
-    assert entry.runtime_data.connect_count == 2
+    assert entry.runtime_data.link.connected
+    assert entry.runtime_data.link.connect_count == 2
     _hold(device, 30.0)
     await _tick(hass, virtual_proxy)
     assert abs(float(state_of(hass, device, "probe_1")) - 30) <= 1
@@ -542,7 +545,7 @@ async def test_silent_device_goes_unavailable_and_comes_back(
     device.faults.clear()
     await _come_back(hass, virtual_proxy)
     await _tick(hass, virtual_proxy)
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
     assert state_of(hass, device, "probe_connected", "binary_sensor") == STATE_ON
 
 
@@ -554,8 +557,8 @@ async def test_read_timeout_does_not_matter(
     device.faults.set(Fault.READ_TIMEOUT)
     _hold(device, 44.0)
     await _tick(hass, virtual_proxy)
-    await entry.runtime_data._async_poll()
-    assert entry.runtime_data.connected
+    await entry.runtime_data.link._async_poll()
+    assert entry.runtime_data.link.connected
     assert abs(float(state_of(hass, device, "probe_1")) - 44) <= 1
 
 
@@ -565,13 +568,13 @@ async def test_no_free_slot_then_connects(hass: HomeAssistant, virtual_proxy: Vi
     await settle(hass)
     device.faults.set(Fault.NO_FREE_SLOT)
     entry = await setup_device(hass, device, "bluedot", title="BlueDOT")
-    assert not entry.runtime_data.connected
-    assert entry.runtime_data.last_error == "no_free_slot"
+    assert not entry.runtime_data.link.connected
+    assert entry.runtime_data.link.last_error == "no_free_slot"
     assert state_of(hass, device, "probe_connected", "binary_sensor") == STATE_UNAVAILABLE
     device.faults.clear()
     await _come_back(hass, virtual_proxy)
     await _tick(hass, virtual_proxy)
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
     assert state_of(hass, device, "probe_connected", "binary_sensor") == STATE_ON
 
 
@@ -587,10 +590,10 @@ async def test_malformed_packets_keep_the_link(
     _hold(device, 80.0)
     for _ in range(5):
         await _tick(hass, virtual_proxy)
-    await entry.runtime_data._async_poll()  # a packet came since the last poll
-    await entry.runtime_data._async_poll()  # nothing since: it asks for updates again
+    await entry.runtime_data.link._async_poll()  # a packet came since the last poll
+    await entry.runtime_data.link._async_poll()  # nothing since: it asks for updates again
     await _tick(hass, virtual_proxy)
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
     assert state_of(hass, device, "probe_1") == before
     assert writes.to(INTERVAL) == [2]
     assert _target(hass, device) == "65.0"
@@ -599,7 +602,7 @@ async def test_malformed_packets_keep_the_link(
     device.faults.clear()
     await _tick(hass, virtual_proxy)
     assert abs(float(state_of(hass, device, "probe_1")) - 80) <= 1.5
-    assert entry.runtime_data.connect_count == 1
+    assert entry.runtime_data.link.connect_count == 1
 
 
 async def test_a_hanging_goodbye_does_not_hold_the_release(
@@ -610,7 +613,7 @@ async def test_a_hanging_goodbye_does_not_hold_the_release(
     device.faults.slow_latency = 1.0
     device.faults.set(Fault.SLOW)
     with patch("custom_components.kitchen_ble.connection.STOP_TIMEOUT_SECONDS", 0.05):
-        await entry.runtime_data.async_set_hold_connection(False)
+        await entry.runtime_data.link.async_set_hold_connection(False)
     await settle(hass)
     assert not device.connected
     assert "goodbye to the device failed" in caplog.text
@@ -627,5 +630,5 @@ async def test_release_says_goodbye(hass: HomeAssistant, virtual_proxy: VirtualP
     await settle(hass)
     assert not device.connected
     assert device.interval == 60  # the slow interval, for the next app
-    assert isinstance(entry.runtime_data.driver, BlueDotDriver)
+    assert isinstance(entry.runtime_data.link.driver, BlueDotDriver)
     assert bluetooth.async_last_service_info(hass, device.address, connectable=True) is not None

@@ -15,7 +15,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from custom_components.kitchen_ble.brewing_runtime import UPDATE_SECONDS
+from custom_components.kitchen_ble.brewing import UPDATE_SECONDS
 from emulator.proxy import VirtualProxy
 
 from .brewing import AlarmRecorder, create, press, program_state, programs, thermometer

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
-from custom_components.kitchen_ble.brewing_runtime import get_brewing, source_id
+from custom_components.kitchen_ble.brewing import get_brewing, source_id
 from custom_components.kitchen_ble.const import DOMAIN
 from emulator.faults import Fault
 from emulator.node import NodeDevice, Room, create_node

@@ -11,9 +11,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
-from custom_components.kitchen_ble.brewing.program import ERROR_KEYS
-from custom_components.kitchen_ble.brewing_runtime import STORE_KEY
+from custom_components.kitchen_ble.brewing import STORE_KEY
 from custom_components.kitchen_ble.const import DOMAIN
+from custom_components.kitchen_ble.library.brewing.program import ERROR_KEYS
 from emulator.proxy import VirtualProxy
 
 from .brewing import MASH_STEPS, create, press, program_entity, program_state, programs, thermometer

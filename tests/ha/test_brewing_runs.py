@@ -13,9 +13,9 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 
-from custom_components.kitchen_ble.brewing_logbook import describe_brew_alarm
-from custom_components.kitchen_ble.brewing_runtime import STORE_KEY
+from custom_components.kitchen_ble.brewing import STORE_KEY
 from custom_components.kitchen_ble.const import DOMAIN
+from custom_components.kitchen_ble.logbook import describe_brew_alarm
 from emulator.proxy import VirtualProxy
 
 from .brewing import AlarmRecorder, create, press, program_state, programs, thermometer

@@ -26,7 +26,9 @@ from .common import add_igrill, settle
 
 @pytest.fixture(autouse=True)
 def fast_handshake_retry() -> Iterator[None]:
-    with patch("custom_components.kitchen_ble.devices.igrill.driver.HANDSHAKE_RETRY_DELAY", 0):
+    with patch(
+        "custom_components.kitchen_ble.library.devices.igrill.driver.HANDSHAKE_RETRY_DELAY", 0
+    ):
         yield
 
 
@@ -89,7 +91,7 @@ async def test_discovery_confirm_creates_entry(
     assert result["result"].unique_id == device.address
     # The new entry took over the link the check made and let go of.
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert result["result"].runtime_data.connected
+    assert result["result"].runtime_data.link.connected
     assert device.connected
 
 
@@ -171,7 +173,7 @@ async def test_confirm_error_then_retry_succeeds(
     assert result["data"][CONF_MODEL] == "igrill_v3"
     device.faults.clear()
     await settle(hass)
-    assert result["result"].runtime_data.connected
+    assert result["result"].runtime_data.link.connected
 
 
 async def test_confirm_device_out_of_range_then_back(

@@ -29,7 +29,7 @@ from custom_components.kitchen_ble.const import (
     PRESENCE_CHECK_SECONDS,
     UNAVAILABLE_GRACE_SECONDS,
 )
-from custom_components.kitchen_ble.coordinator import KitchenBleCoordinator
+from custom_components.kitchen_ble.coordinator import LinkCoordinator
 from emulator.faults import Fault
 from emulator.igrill import IGrillDevice
 from emulator.igrill.codec import UNIT_FAHRENHEIT
@@ -45,7 +45,9 @@ def fast_retries() -> Iterator[None]:
     """No pause between attempts: each test drives advertisements itself."""
     with (
         patch(f"{COORDINATOR}.CONNECT_BACKOFF_SECONDS", 0),
-        patch("custom_components.kitchen_ble.devices.igrill.driver.HANDSHAKE_RETRY_DELAY", 0),
+        patch(
+            "custom_components.kitchen_ble.library.devices.igrill.driver.HANDSHAKE_RETRY_DELAY", 0
+        ),
     ):
         yield
 
@@ -59,7 +61,7 @@ async def _comes_back(
     hass: HomeAssistant,
     proxy: VirtualProxy,
     device: IGrillDevice,
-    coordinator: KitchenBleCoordinator,
+    coordinator: LinkCoordinator,
 ) -> None:
     """The fault is gone: the next advertisement brings the device back, values and all."""
     device.faults.clear()
@@ -105,7 +107,7 @@ async def test_drop_grace_unavailable_and_back(
 
     device.faults.set(Fault.SILENT)  # switched off: drops and stops advertising
     await _drop(hass, device)
-    assert not entry.runtime_data.connected
+    assert not entry.runtime_data.link.connected
     assert state_of(hass, device, "connection", "binary_sensor") == STATE_OFF
     # A blip is not an outage: values stay until the grace period is over.
     assert hass.states.get(probe).state != STATE_UNAVAILABLE
@@ -116,7 +118,7 @@ async def test_drop_grace_unavailable_and_back(
 
     device.faults.clear()  # switched on again: the next advertisement brings it back
     await _advertise(hass, virtual_proxy)
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
     assert hass.states.get(probe).state not in (STATE_UNAVAILABLE, "unknown")
     entities_after = len(er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id))
     assert entities_after == entities_before
@@ -136,10 +138,10 @@ async def test_reconnect_within_grace_keeps_entities_available(
     probe = entity_id(hass, device, "probe_1")
     await _drop(hass, device)
     await _advertise(hass, virtual_proxy)  # the device advertises again at once
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
     await _pass_time(hass, UNAVAILABLE_GRACE_SECONDS + 1)
     assert hass.states.get(probe).state != STATE_UNAVAILABLE
-    assert entry.runtime_data.connect_count == 2
+    assert entry.runtime_data.link.connect_count == 2
     assert not any("unavailable" in r.getMessage() for r in caplog.records)
     _assert_connected_with_values(hass, device)
     assert_no_errors(caplog)
@@ -153,16 +155,16 @@ async def test_link_dropped_during_setup_then_recovered(
     device.faults.drop_link_after = 3  # the handshake's write, read and write
     entry = await setup_device(hass, device, "igrill_v3")
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.runtime_data.last_error == "setup_failed"
-    assert not entry.runtime_data.connected
+    assert entry.runtime_data.link.last_error == "setup_failed"
+    assert not entry.runtime_data.link.connected
     assert not device.connected
     assert virtual_proxy.connections == 0, "the dropped link must give its slot back"
     _assert_gone(hass, device)
     await _advertise(hass, virtual_proxy)  # still armed: fails the same way
-    assert not entry.runtime_data.connected
+    assert not entry.runtime_data.link.connected
     _assert_gone(hass, device)
 
-    await _comes_back(hass, virtual_proxy, device, entry.runtime_data)
+    await _comes_back(hass, virtual_proxy, device, entry.runtime_data.link)
     assert_no_errors(caplog)
 
 
@@ -172,7 +174,7 @@ async def test_link_dropped_during_poll(
     """The link goes while a poll is under way: no error, and the next link is whole."""
     device = await add_igrill(hass, virtual_proxy, "igrill_v3", battery=80)
     entry = await setup_device(hass, device, "igrill_v3")
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.link
     device.battery.level = 70
     device.faults.link_up()
     device.faults.drop_link_after = 2  # the poll reads unit and battery, then the link goes
@@ -202,10 +204,10 @@ async def test_no_blind_retry_without_advertisements(
         virtual_proxy.tick(1)  # a silent device sends nothing
         await _pass_time(hass, PRESENCE_CHECK_SECONDS)
         connect.assert_not_called()
-    assert not entry.runtime_data.connected
+    assert not entry.runtime_data.link.connected
     _assert_gone(hass, device)
 
-    await _comes_back(hass, virtual_proxy, device, entry.runtime_data)
+    await _comes_back(hass, virtual_proxy, device, entry.runtime_data.link)
     assert_no_errors(caplog)
 
 
@@ -217,7 +219,7 @@ async def test_backoff_after_failed_attempt(
     device.faults.set(Fault.REFUSE_HANDSHAKE)
     with patch(f"{COORDINATOR}.CONNECT_BACKOFF_SECONDS", 3600):
         entry = await setup_device(hass, device, "igrill_v2")
-        coordinator = entry.runtime_data
+        coordinator = entry.runtime_data.link
         assert not coordinator.connected
         assert coordinator.last_error == "setup_failed"
         assert not device.connected, "a failed handshake must not keep the link"
@@ -247,10 +249,10 @@ async def test_connect_faults_end_in_a_sane_state(
     device.faults.set(fault)
     entry = await setup_device(hass, device, "igrill_v3")
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.runtime_data.last_error == reason
+    assert entry.runtime_data.link.last_error == reason
     assert not device.connected
     _assert_gone(hass, device)
-    await _comes_back(hass, virtual_proxy, device, entry.runtime_data)
+    await _comes_back(hass, virtual_proxy, device, entry.runtime_data.link)
     assert state_of(hass, device, "propane") == "100"
     assert_no_errors(caplog)
 
@@ -264,7 +266,7 @@ async def test_malformed_notifications_are_ignored(
     device.faults.set(Fault.MALFORMED)
     virtual_proxy.tick(5)
     await settle(hass)
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
     assert state_of(hass, device, "probe_1") == before
     device.faults.clear()
     virtual_proxy.tick(600)
@@ -282,18 +284,17 @@ async def test_malformed_reads_are_skipped(
         hass, virtual_proxy, "igrill_v3", battery=64, propane=0.75, unit=UNIT_FAHRENHEIT
     )
     entry = await setup_device(hass, device, "igrill_v3")
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.link
     probe = entity_id(hass, device, "probe_1")
     sensor = hass.data["entity_components"]["sensor"].get_entity(probe)
     before = state_of(hass, device, "probe_1")
-    assert sensor.native_unit_of_measurement == UnitOfTemperature.FAHRENHEIT
+    assert before == _fahrenheit_shown_in_celsius(coordinator)
 
     device.faults.set(Fault.MALFORMED)
     for _ in range(8):  # eight polls, each reading unit, battery, propane and probes
         await _pass_time(hass, coordinator.driver.poll_interval + 1)
         assert coordinator.connected
         assert coordinator.driver.state.unit == "°F"
-        assert sensor.native_unit_of_measurement == UnitOfTemperature.FAHRENHEIT
         assert state_of(hass, device, "probe_1") == before
         assert state_of(hass, device, "battery") == "64"
         assert state_of(hass, device, "propane") == "75"
@@ -306,8 +307,16 @@ async def test_malformed_reads_are_skipped(
     _assert_connected_with_values(hass, device)
     assert state_of(hass, device, "battery") == "61"
     assert state_of(hass, device, "propane") == "75"
-    assert sensor.native_unit_of_measurement == UnitOfTemperature.FAHRENHEIT
+    assert coordinator.driver.state.unit == "°F"
+    assert state_of(hass, device, "probe_1") == _fahrenheit_shown_in_celsius(coordinator)
+    assert sensor.native_unit_of_measurement == UnitOfTemperature.CELSIUS  # the user's
     assert_no_errors(caplog)
+
+
+def _fahrenheit_shown_in_celsius(coordinator: LinkCoordinator) -> str:
+    """Probe 1 of a °F device as a metric household sees it: °C to one decimal."""
+    reading = coordinator.driver.state.probes[0]
+    return str(round((reading - 32) * 5 / 9, 1))
 
 
 async def test_poll_timeout_keeps_the_link(
@@ -318,13 +327,13 @@ async def test_poll_timeout_keeps_the_link(
     entry = await setup_device(hass, device, "igrill_v3")
     device.faults.set(Fault.READ_TIMEOUT)
     device.battery.level = 70
-    await _pass_time(hass, entry.runtime_data.driver.poll_interval + 1)
-    assert entry.runtime_data.connected
+    await _pass_time(hass, entry.runtime_data.link.driver.poll_interval + 1)
+    assert entry.runtime_data.link.connected
     assert state_of(hass, device, "connection", "binary_sensor") == STATE_ON
     assert state_of(hass, device, "battery") == "80"
     assert state_of(hass, device, "probe_1") not in (STATE_UNAVAILABLE, STATE_UNKNOWN)
     device.faults.clear()
-    await _pass_time(hass, entry.runtime_data.driver.poll_interval + 1)
+    await _pass_time(hass, entry.runtime_data.link.driver.poll_interval + 1)
     _assert_connected_with_values(hass, device)
     assert state_of(hass, device, "battery") == "70"
     assert_no_errors(caplog)
@@ -379,10 +388,10 @@ async def test_slow_device_connects_and_polls(
     device.faults.set(Fault.SLOW)
     device.faults.slow_latency = 0.02
     entry = await setup_device(hass, device, "igrill_v3")
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
     _assert_connected_with_values(hass, device)
     device.battery.level = 75
-    await _pass_time(hass, entry.runtime_data.driver.poll_interval + 1)
+    await _pass_time(hass, entry.runtime_data.link.driver.poll_interval + 1)
     assert state_of(hass, device, "battery") == "75"
     device.faults.clear()
     _assert_connected_with_values(hass, device)
@@ -416,7 +425,7 @@ async def test_release_while_connecting_lets_the_device_go(
         if device.connected:
             break
         await asyncio.sleep(0.01)
-    assert not entry.runtime_data.connected
+    assert not entry.runtime_data.link.connected
 
     switch = entity_id(hass, device, "hold_connection", "switch")
     await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)
@@ -426,7 +435,7 @@ async def test_release_while_connecting_lets_the_device_go(
 
     assert not device.connected, "the phone app can have it"
     assert virtual_proxy.connections == 0
-    assert not entry.runtime_data.connected
+    assert not entry.runtime_data.link.connected
     assert hass.states.get(switch).state == STATE_OFF
     assert hass.states.get(entity_id(hass, device, "probe_1")).state == STATE_UNAVAILABLE
     assert_no_errors(caplog)
@@ -443,5 +452,5 @@ async def setup_device_nowait(hass: HomeAssistant, device: IGrillDevice):  # typ
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert not entry.runtime_data.connected
+    assert not entry.runtime_data.link.connected
     return entry

@@ -12,7 +12,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import METRIC_SYSTEM, US_CUSTOMARY_SYSTEM
 
 from custom_components.kitchen_ble.const import DOMAIN, UNAVAILABLE_GRACE_SECONDS
-from custom_components.kitchen_ble.cooking.alerts import AlertType
+from custom_components.kitchen_ble.library.cooking.alerts import AlertType
 from custom_components.kitchen_ble.logbook import describe_alert
 from emulator.faults import Fault
 from emulator.igrill import IGrillDevice

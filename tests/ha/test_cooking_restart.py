@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from custom_components.kitchen_ble.const import CONF_MODEL, DOMAIN
-from custom_components.kitchen_ble.cooking_runtime import STORE_KEY
+from custom_components.kitchen_ble.cooking import STORE_KEY
 from emulator.ha import async_start_proxy
 from emulator.igrill import IGrillDevice
 from emulator.proxy import VirtualProxy

@@ -30,8 +30,8 @@ from custom_components.kitchen_ble.const import (
     EVENT_SESSION_STARTED,
     UNAVAILABLE_GRACE_SECONDS,
 )
-from custom_components.kitchen_ble.cooking.session import DEFAULT_GRACE
-from custom_components.kitchen_ble.cooking_runtime import STORE_KEY
+from custom_components.kitchen_ble.cooking import STORE_KEY
+from custom_components.kitchen_ble.library.cooking.session import DEFAULT_GRACE
 from emulator.faults import Fault
 from emulator.igrill import IGrillDevice
 from emulator.proxy import VirtualProxy

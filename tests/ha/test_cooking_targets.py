@@ -18,7 +18,8 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from custom_components.kitchen_ble.const import PRESENCE_CHECK_SECONDS
-from custom_components.kitchen_ble.cooking_runtime import STORE_KEY
+from custom_components.kitchen_ble.cooking import STORE_KEY
+from custom_components.kitchen_ble.library.devices.base import Capability
 from emulator.faults import Fault
 from emulator.igrill.codec import UNIT_FAHRENHEIT
 from emulator.igrill.const import NO_HIGH_LIMIT, NO_LOW_LIMIT
@@ -71,7 +72,7 @@ async def test_entities_per_probe_and_device(
     assert state_of(hass, device, "probe_1_label", "text") == ""
     assert state_of(hass, device, "cooking", "binary_sensor") == "off"
     assert state_of(hass, device, "ready_by", "datetime") == STATE_UNKNOWN
-    assert entry.runtime_data.supports_probe_alarm
+    assert entry.runtime_data.link.model.has(Capability.PROBE_ALARM)
 
 
 async def test_target_preset_and_custom(hass: HomeAssistant, virtual_proxy: VirtualProxy) -> None:
@@ -123,7 +124,7 @@ async def test_fahrenheit_everywhere(hass: HomeAssistant, virtual_proxy: Virtual
     assert device.probe(2).high_limit == 135
     runtime = hass.data["kitchen_ble"]
     assert runtime.probe(device.address, 2).setting.target == pytest.approx(57.22, abs=0.01)
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
 
 
 @pytest.mark.usefixtures("all_entities_enabled")
@@ -211,7 +212,7 @@ async def test_device_alarm_is_written_again_on_reconnect(
     virtual_proxy.tick(1)  # it advertises; the presence check notices
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=PRESENCE_CHECK_SECONDS))
     await settle(hass)
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
     assert device.probe(3).high_limit == 110
     assert device.probe(4).high_limit == 90
 
@@ -300,7 +301,9 @@ async def test_device_alarm_follows_the_devices_display_unit(
     await set_number(hass, device, "probe_1_target", 57)
     assert device.probe(1).high_limit == 57
     device.unit = UNIT_FAHRENHEIT  # the button on the device
-    await advance(hass, freezer, virtual_proxy, entry.runtime_data.driver.poll_interval + 1, step=5)
-    assert entry.runtime_data.driver.state.unit == "°F"
+    await advance(
+        hass, freezer, virtual_proxy, entry.runtime_data.link.driver.poll_interval + 1, step=5
+    )
+    assert entry.runtime_data.link.driver.state.unit == "°F"
     assert device.probe(1).high_limit == 135
     assert not device.beeping

@@ -31,7 +31,7 @@ from pytest_homeassistant_custom_component.typing import (  # type: ignore[impor
 )
 
 from custom_components.kitchen_ble.const import CONF_MODEL, DOMAIN
-from custom_components.kitchen_ble.node_coordinator import NodeCoordinator
+from custom_components.kitchen_ble.passive import NodeCoordinator
 from emulator.faults import Fault
 from emulator.node import COMPANY_ID, NodeDevice, Room, create_foreign, create_node
 from emulator.passive_proxy import PassiveProxy
@@ -73,7 +73,7 @@ async def test_discovered_through_a_passive_proxy_and_added_without_connecting(
     await settle(hass)
     entry = result["result"]
     assert entry.state is ConfigEntryState.LOADED
-    assert isinstance(entry.runtime_data, NodeCoordinator)
+    assert isinstance(entry.runtime_data.node, NodeCoordinator)
     assert not node.connected
     assert passive_proxy.connections == 0
     # The advertisement the flow came from already filled the entities.
@@ -232,7 +232,7 @@ async def test_repeats_are_not_new_measurements(
     entry = await setup_node(hass, node)
     passive_proxy.advertise(node)
     await settle(hass)
-    coordinator: NodeCoordinator = entry.runtime_data
+    coordinator: NodeCoordinator = entry.runtime_data.node
     readings: list[object] = []
     coordinator.async_add_listener(lambda: readings.append(coordinator.reading))
     dispatched: list[bytes] = []  # what Home Assistant hands to callbacks of the address
@@ -286,7 +286,7 @@ async def test_unavailable_when_the_node_stops_advertising(
     entry = await setup_node(hass, node)
     passive_proxy.advertise(node)
     await settle(hass)
-    coordinator: NodeCoordinator = entry.runtime_data
+    coordinator: NodeCoordinator = entry.runtime_data.node
     changes: list[bool] = []
     coordinator.async_add_listener(lambda: changes.append(coordinator.available))
     temperature = node_entity(hass, node, "temperature")
@@ -313,7 +313,7 @@ async def test_garbled_frames_are_ignored_quietly(
     entry = await setup_node(hass, node)
     passive_proxy.advertise(node)
     await settle(hass)
-    coordinator: NodeCoordinator = entry.runtime_data
+    coordinator: NodeCoordinator = entry.runtime_data.node
     before = coordinator.reading
     temperature = node_state(hass, node, "temperature")
     node.faults.set(Fault.MALFORMED)

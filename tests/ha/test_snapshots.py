@@ -30,8 +30,8 @@ from emulator.passive_proxy import PassiveProxy
 from emulator.proxy import VirtualProxy
 
 from .brewing import create, thermometer
-from .cooking import advance, call, hold, set_number
 from .common import add_igrill, settle, setup_device
+from .cooking import advance, call, hold, set_number
 from .nodes import setup_node
 
 START = "2026-06-01 12:00:00+00:00"
@@ -72,7 +72,9 @@ def _entities(hass: HomeAssistant, entry: MockConfigEntry) -> list[dict[str, Any
                 "translation_key": item.translation_key,
                 "original_name": item.original_name,
                 "has_entity_name": item.has_entity_name,
-                "entity_category": None if item.entity_category is None else item.entity_category.value,
+                "entity_category": None
+                if item.entity_category is None
+                else item.entity_category.value,
                 "disabled_by": None if item.disabled_by is None else item.disabled_by.value,
                 "original_device_class": item.original_device_class,
                 "unit_of_measurement": item.unit_of_measurement,
@@ -143,7 +145,7 @@ async def test_sensor_node(
 async def test_brewing_program(
     hass: HomeAssistant, virtual_proxy: VirtualProxy, snapshot: SnapshotAssertion
 ) -> None:
-    device, device_id = await thermometer(hass, virtual_proxy)
+    _device, device_id = await thermometer(hass, virtual_proxy)
     await create(hass, device_id)
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     assert _entities(hass, entry) == snapshot

@@ -22,8 +22,8 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 from custom_components.kitchen_ble.const import DOMAIN
 from emulator.proxy import VirtualProxy
 
-from .cooking import call
 from .common import settle
+from .cooking import call
 
 FIXTURES = Path(__file__).parent / "fixtures" / "release_0_1"
 ADDRESS = "70:91:8F:03:00:01"
@@ -83,7 +83,7 @@ async def test_release_0_1_loads_into_the_same_state(
         hass, "get_session", {"session_id": listed["sessions"][0]["id"]}, return_response=True
     )
     assert first["active"] is False
-    assert [p["curve"] for p in first["probes"]][0] == [[5, 40.0], [30, 40.0], [60, 40.0]]
+    assert first["probes"][0]["curve"] == [[5, 40.0], [30, 40.0], [60, 40.0]]
     # the brewing program and its run
     programs = await call(hass, "list_programs", {}, return_response=True)
     assert [(p["id"], p["name"], p["state"], p["step"]) for p in programs["programs"]] == [

@@ -41,7 +41,7 @@ async def test_probe_temperatures_follow_the_device(
     assert state.attributes["unit_of_measurement"] == UnitOfTemperature.CELSIUS
     assert state.attributes["friendly_name"] == "iGrill Probe 1"
     assert state_of(hass, device, "connection", "binary_sensor") == "on"
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
 
 
 async def test_probe_plugged_in_and_out_while_connected(
@@ -59,7 +59,7 @@ async def test_probe_plugged_in_and_out_while_connected(
     assert abs(float(state_of(hass, device, "probe_1")) - 60) <= 2
 
 
-async def test_fahrenheit_device_reports_fahrenheit(
+async def test_fahrenheit_device_shown_in_the_users_unit(
     hass: HomeAssistant, virtual_proxy: VirtualProxy
 ) -> None:
     device = await add_igrill(hass, virtual_proxy, "igrill_v3", unit=UNIT_FAHRENHEIT)
@@ -67,13 +67,14 @@ async def test_fahrenheit_device_reports_fahrenheit(
     virtual_proxy.tick(2)
     await hass.async_block_till_done()
     probe = entity_id(hass, device, "probe_1")
-    sensor = hass.data["entity_components"]["sensor"].get_entity(probe)
-    assert sensor.native_unit_of_measurement == UnitOfTemperature.FAHRENHEIT
-    assert abs(sensor.native_value - (device.probe(1).temperature * 9 / 5 + 32)) <= 2
-    # Home Assistant shows it converted to the user's (metric) system.
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    reading = entry.runtime_data.link.driver.state.probes[0]  # the device's own, in °F
+    assert abs(reading - (device.probe(1).temperature * 9 / 5 + 32)) <= 2
+    # Shown in the user's (metric) system, converted to one decimal: no float noise.
     state = hass.states.get(probe)
     assert state is not None
     assert state.attributes["unit_of_measurement"] == UnitOfTemperature.CELSIUS
+    assert state.state == str(round((reading - 32) * 5 / 9, 1))
     assert abs(float(state.state) - device.probe(1).temperature) <= 1.5
 
 
@@ -94,7 +95,7 @@ async def test_pulse_heating_elements(hass: HomeAssistant, virtual_proxy: Virtua
     assert state_of(hass, device, "left_element_setpoint") == "200"
     assert state_of(hass, device, "right_element_setpoint") == "150"
     virtual_proxy.tick(900)
-    async_poll = entry.runtime_data._async_poll
+    async_poll = entry.runtime_data.link._async_poll
     await async_poll()
     await hass.async_block_till_done()
     left = float(state_of(hass, device, "left_element_temperature"))
@@ -106,7 +107,7 @@ async def test_pulse_heating_elements(hass: HomeAssistant, virtual_proxy: Virtua
         "sensor", DOMAIN, f"{device.address}_left_element_temperature"
     )
     assert registry.async_get_entity_id("sensor", DOMAIN, f"{device.address}_battery") is None
-    assert entry.runtime_data.driver.state.battery == 100  # read, just not shown
+    assert entry.runtime_data.link.driver.state.battery == 100  # read, just not shown
 
 
 async def test_pulse_1000_has_one_element(hass: HomeAssistant, virtual_proxy: VirtualProxy) -> None:
@@ -169,7 +170,7 @@ async def test_every_model_connects(
 ) -> None:
     device = await add_igrill(hass, virtual_proxy, model)
     entry = await setup_device(hass, device, model)
-    assert entry.runtime_data.connected
+    assert entry.runtime_data.link.connected
     assert float(state_of(hass, device, "probe_1")) > 0
 
 

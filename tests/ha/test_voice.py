@@ -17,7 +17,7 @@ from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 
 from custom_components.kitchen_ble.compat import aliases_to_store
 from custom_components.kitchen_ble.const import DOMAIN
-from custom_components.kitchen_ble.cooking_runtime import get_runtime
+from custom_components.kitchen_ble.cooking import get_runtime
 from custom_components.kitchen_ble.intent import duration
 from custom_components.kitchen_ble.voice import (
     INTENT_TARGET,
