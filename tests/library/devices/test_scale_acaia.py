@@ -1,7 +1,10 @@
+# mypy: disable-error-code="unreachable"
+# (asserting a state field before and after a notification trips mypy's narrowing)
 """Acaia: models and transports, codec against §2.5/§2.7 vectors, framing, driver, fuzzing."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import pytest
@@ -435,10 +438,8 @@ def test_fuzz_framer_and_codec(chunks: list[bytes]) -> None:
         for piece in framer.feed(chunk):
             assert piece[:2] == b"\xef\xdd"
             assert len(piece) <= 69
-            try:
+            with contextlib.suppress(ScaleDecodeError):
                 decode_frame(piece)
-            except ScaleDecodeError:
-                pass
 
 
 VECTORS = [h(v) for v in (A2, A3, A4, A6, A7, A8, A9)]
@@ -456,10 +457,8 @@ def test_fuzz_mutated_vectors(vector: bytes, changes: list[tuple[int, int]], cut
         if index < len(data):
             data[index] = value
     data = data[: len(data) - cut] if cut < len(data) else data
-    try:
+    with contextlib.suppress(ScaleDecodeError):
         decode_frame(bytes(data))
-    except ScaleDecodeError:
-        pass
     AcaiaFramer().feed(data)
 
 
@@ -578,7 +577,7 @@ async def test_poll_gives_up_without_info_frames() -> None:
     driver, _, client, _ = await started()
     for _ in range(9):
         await driver.async_poll(client)
-    with pytest.raises(HandshakeError, match="10 identifies$"):
+    with pytest.raises(HandshakeError, match=r"10 identifies$"):
         await driver.async_poll(client)
 
 

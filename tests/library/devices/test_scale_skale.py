@@ -1,7 +1,10 @@
+# mypy: disable-error-code="unreachable"
+# (asserting a state field before and after a notification trips mypy's narrowing)
 """Skale II: models, codec against the fact sheet's §1.7 vectors, driver against a fake client."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import pytest
@@ -133,10 +136,8 @@ def test_commands() -> None:
 @given(st.binary(max_size=40))
 def test_fuzz_codec(data: bytes) -> None:
     for decoder in (codec.decode_weight, codec.decode_button, codec.decode_battery):
-        try:
+        with contextlib.suppress(ScaleDecodeError):
             decoder(data)
-        except ScaleDecodeError:
-            pass
 
 
 # Driver ------------------------------------------------------------------------
