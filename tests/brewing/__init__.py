@@ -1,1 +1,0 @@
-"""Tests of the brewing programs (no Home Assistant)."""
