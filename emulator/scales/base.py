@@ -20,6 +20,7 @@ The base class runs the physics on a fixed 10 ms grid (``physics.STEP``):
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import ClassVar, Final
 
@@ -127,8 +128,49 @@ class EmulatedScale(EmulatedDevice):
         self._carry += seconds
         ticks = int((self._carry + _EPSILON) / STEP)
         self._carry = max(0.0, self._carry - ticks * STEP)
-        for _ in range(ticks):
-            self._tick()
+        while ticks > 0:
+            skip = self._quiet_ticks(ticks)
+            if skip > 0:
+                self._skip(skip)
+                ticks -= skip
+            else:
+                self._tick()
+                ticks -= 1
+
+    def _quiet_ticks(self, limit: int) -> int:
+        """How many of the next ``limit`` ticks change nothing but the clock and the battery.
+
+        Nobody connected, nothing moving, nothing pending: those ticks are
+        skipped in one go, up to (not including) an auto-off or an empty battery.
+        """
+        cup = self.cup
+        if self.connected or cup.pouring or cup.dripping or cup.bumped:
+            return 0
+        if self.asleep:
+            return limit
+        if self._tare_due is not None or self.timer.running:
+            return 0
+        if (
+            not self.cell.settled_on(cup.load)
+            or abs(cup.load - self._activity_load) >= ACTIVITY_GRAMS
+        ):
+            return 0
+        if self.auto_off > 0:
+            sleep_at = self._idle_since + math.ceil(self.auto_off * 60 / STEP - _EPSILON)
+            limit = min(limit, sleep_at - self._ticks - 1)
+        drain = self.battery.drain_per_hour * STEP / 3600
+        if drain > 0 and not self.charging:
+            limit = min(limit, math.floor(self.battery.level / drain) - 1)
+        return max(0, limit)
+
+    def _skip(self, ticks: int) -> None:
+        self._ticks += ticks
+        seconds = ticks * STEP
+        if self.charging:
+            self.battery.level = min(100.0, self.battery.level + CHARGE_PER_HOUR * seconds / 3600)
+        elif not self.asleep:
+            self.battery.step(seconds)
+        self._next_frame = self._ticks + self._period
 
     def _tick(self) -> None:
         self._ticks += 1

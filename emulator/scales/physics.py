@@ -94,6 +94,10 @@ class LoadCell:
         """The filtered load (grams)."""
         return sum(self._samples) / len(self._samples)
 
+    def settled_on(self, load: float) -> bool:
+        """Every sample is ``load``: sampling it again changes nothing."""
+        return all(sample == load for sample in self._samples)
+
     def reset(self, load: float) -> None:
         """Power-on: the filter starts settled on ``load``."""
         self._samples.extend([load] * (self._samples.maxlen or 1))

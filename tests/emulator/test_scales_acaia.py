@@ -375,3 +375,30 @@ async def test_fragments_only_a_reassembling_reader_gets_right(proxy: VirtualPro
     frames, rest = acaia_frames(b"".join(stream.raw))
     assert len(frames) == len(stream.frames)
     assert len(rest) < 13
+
+
+async def test_frames_without_a_subscriber_are_not_counted(proxy: VirtualProxy) -> None:
+    scale, client, _stream = await acaia_stream(proxy, NEW)
+    proxy.tick(1.0)
+    assert scale.frames_sent == 5
+    await client.stop_notify(ACAIA_NEW_NOTIFY)
+    proxy.tick(1.0)
+    assert scale.frames_sent == 5
+    assert scale.streaming
+
+
+async def test_a_short_notification_request_keeps_the_timer_interval(proxy: VirtualProxy) -> None:
+    scale, client, stream = await connected(proxy, OLD)
+    await send(client, OLD, ACAIA_IDENTIFY)
+    await send(client, OLD, "EF DD 0C 00 00 00")
+    await send(client, OLD, "EF DD 0D 00 00 00 00")
+    proxy.tick(2.0)
+    assert scale.streaming
+    assert len(events(stream, 7)) == 2  # every 5th weight frame
+
+
+async def test_buttons_before_the_handshake_act_unreported(proxy: VirtualProxy) -> None:
+    scale, _client, stream = await connected(proxy, OLD)
+    scale.press_button("timer")
+    assert scale.timer.running
+    assert stream.raw == []

@@ -205,3 +205,10 @@ async def test_ounces_and_buttons(proxy: VirtualProxy) -> None:
     assert scale.timer.running
     scale.press_button("tare")
     assert scale.taring
+
+
+async def test_garbage_commands_are_ignored(proxy: VirtualProxy) -> None:
+    scale, client, _ = await bookoo(proxy)
+    await client.write_gatt_char(BOOKOO_COMMAND, b"\x01\x02", response=True)
+    assert scale.ignored == [b"\x01\x02"]
+    assert scale.commands == []

@@ -218,3 +218,13 @@ async def test_writeback_characteristic_is_there(proxy: VirtualProxy) -> None:
     assert scale.is_subscribed("83cdc3d4-3ba2-13fc-cc5e-106c351a9352")
     await client.write_gatt_char(DECENT_COMMAND, DECENT_HEARTBEAT, response=False)
     assert scale.heartbeats == 1
+
+
+async def test_frames_without_a_subscriber_are_not_counted(proxy: VirtualProxy) -> None:
+    scale, client, _stream, _ = await decent(proxy)
+    await send(client, "03 0A 01 01 00 00 09")
+    proxy.tick(1.0)
+    assert scale.frames_sent == 10
+    await client.stop_notify(DECENT_NOTIFY)
+    proxy.tick(1.0)
+    assert scale.frames_sent == 10

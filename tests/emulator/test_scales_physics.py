@@ -302,7 +302,37 @@ def test_battery_drains_while_awake_and_an_empty_scale_stays_off() -> None:
 
 
 def test_asleep_drains_nothing() -> None:
-    scale = bare(battery=50.0, battery_drain_per_hour=10.0)
+    scale = bare(battery=50.0, battery_drain_per_hour=10.0, drip_delay=0.0)
     scale.sleep()
     scale.advance(3600.0)
     assert scale.battery.level == 50.0
+    scale.pour(1.0)  # liquid still lands on a switched-off scale
+    scale.advance(10.0)
+    assert scale.battery.level == 50.0
+    assert scale.weight == pytest.approx(10.0)
+
+
+def test_quiet_stretches_are_skipped_exactly_as_ticked() -> None:
+    """A scale nobody listens to skips idle ticks in one go; one held by a central ticks each."""
+    skipping, ticking = bare(auto_off=1.0, battery=30.0), bare(auto_off=1.0, battery=30.0)
+    assert ticking.hold_by_other_central()
+    for scale in (skipping, ticking):
+        scale.place(100.0)  # seen at the first tick: the minute runs from 0.01 s
+        scale.advance(60.0)
+    assert not skipping.asleep
+    assert not ticking.asleep
+    assert skipping.battery.level == pytest.approx(ticking.battery.level)
+    skipping.advance(0.01)
+    ticking.advance(0.01)
+    assert skipping.asleep
+    assert ticking.asleep
+    assert skipping.now == ticking.now
+
+
+def test_a_charging_scale_asleep_skips_and_charges() -> None:
+    scale = bare(battery=10.0, charging=True)
+    scale.sleep()
+    scale.advance(3600.0)
+    assert scale.battery.level == pytest.approx(60.0)
+    scale.advance(7200.0)
+    assert scale.battery.level == 100.0
