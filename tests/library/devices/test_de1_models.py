@@ -261,6 +261,8 @@ def test_register_scaling_both_ways() -> None:
         (registers.STEAM_PURGE_MODE, 2),
         (registers.REFILL_KIT_PRESENT, 3),
         (registers.USER_PRESENT, 0),
+        (registers.STEAM_PURGE_MODE, 0.6),  # rounds to 1, but is not one of the values
+        (registers.HEATER_VOLTAGE, 120.4),
         (registers.FLUSH_TIMEOUT, -1),
         (registers.FLUSH_TIMEOUT, 429496729.6),  # ×10 is past 32 bits
     ],

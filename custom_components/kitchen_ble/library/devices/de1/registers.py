@@ -66,7 +66,8 @@ class MmrRegister:
         if self.maximum is not None and value > self.maximum:
             raise De1EncodeError(f"{self.name}: {value} is above {self.maximum}")
         raw = to_raw(value, self.scale, 0, RAW_MAX, self.name)
-        if self.values is not None and raw not in self.values:
+        # A register of a few named values takes exactly one of them, never a rounded guess.
+        if self.values is not None and (raw not in self.values or raw != value * self.scale):
             raise De1EncodeError(f"{self.name}: {value} is not one of {sorted(self.values)}")
         return raw
 
