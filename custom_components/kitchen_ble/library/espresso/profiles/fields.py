@@ -120,12 +120,17 @@ class Fields:
         return raw
 
     def text(self, key: str, default: str | None = None) -> str:
-        """A text field; ``default`` when absent, required when no default."""
-        if not self.has(key):
-            if default is None:
+        """A text field; ``default`` when absent, required (and not blank) when no default.
+
+        Optional text keeps blanks as written (a step named with a space stays so);
+        only a missing key, null or ``""`` take the default.
+        """
+        raw = self.source.get(key)
+        if default is None:
+            if is_absent(raw):
                 raise self.missing(key)
+        elif raw is None or raw == "":
             return default
-        raw = self.source[key]
         if not isinstance(raw, str):
             raise self.invalid(key, raw, "it must be text")
         return raw

@@ -63,6 +63,7 @@ def profile_type(fields: Fields) -> str:
 def profile_from_legacy(keys: Mapping[str, object]) -> Profile:
     """A profile from legacy keys: Tcl words, or the JSON values of Visualizer's dump."""
     fields = Fields(_as_words(keys), None)
+    title = fields.text("profile_title")  # first: text without it is no profile at all
     kind = profile_type(fields)
     if kind == ADVANCED_TYPE:
         steps = _advanced_steps(fields)
@@ -80,7 +81,7 @@ def profile_from_legacy(keys: Mapping[str, object]) -> Profile:
         # de1app presets a missing volume target from the weight target.
         target_volume = _target(fields, "final_desired_shot_volume", "final_desired_shot_weight")
     return Profile(
-        title=fields.text("profile_title"),
+        title=title,
         steps=steps,
         author=fields.text("author", ""),
         notes=fields.text("profile_notes", ""),
