@@ -243,6 +243,11 @@ class EmulatedScale(EmulatedDevice):
         """Pour what ``rate(device_time)`` gives in g/s (None stops), e.g. a DE1's flow."""
         self.cup.source = rate
 
+    def receive_pour(self, grams: float, seconds: float) -> None:
+        """``grams`` poured over the last ``seconds`` by a pushing source (a DE1 pour listener)."""
+        if grams > 0:
+            self.cup.receive(grams, seconds, self.now)
+
     def bump(self, grams: float, seconds: float) -> None:
         """A finger presses ``grams`` onto the cup for ``seconds``."""
         self.cup.bump(grams, seconds, self.now)

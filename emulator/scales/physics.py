@@ -66,6 +66,12 @@ class Cup:
         """A finger presses ``grams`` onto the cup for ``seconds``."""
         self._bumps.append((now + seconds, grams))
 
+    def receive(self, grams: float, seconds: float, now: float) -> None:
+        """``grams`` left the spout over the last ``seconds``: spread, they land a drip delay on."""
+        portions = max(1, round(seconds / STEP))
+        for k in range(portions):
+            self._falling.append((now + self.drip_delay + k * STEP, grams / portions))
+
     def step(self, now: float, seconds: float) -> None:
         """Pour for ``seconds`` up to ``now``; liquid lands ``drip_delay`` later."""
         if self.source is not None:

@@ -196,3 +196,25 @@ async def test_one_central_at_a_time(proxy: VirtualProxy, model: str) -> None:
     assert not scale.hold_by_other_central()  # taken already
     await first.disconnect()
     assert scale.advertising
+
+
+@pytest.mark.parametrize("model", ["acaia_lunar_2021", "decent_scale"])
+async def test_a_finger_on_the_cup_shows_and_unsettles(proxy: VirtualProxy, model: str) -> None:
+    scale, client, stream = await open_stream(proxy, model, noise=0.0, sensor_lag=0.1)
+    scale.place(200.0)
+    proxy.tick(2.0)
+    settled = stream.frames[-1]
+    scale.bump(30.0, 0.5)
+    proxy.tick(0.4)
+    await heartbeat(client, model)
+    bumped = stream.frames[-1]
+    proxy.tick(2.0)
+    after = stream.frames[-1]
+    if model == "decent_scale":  # CE stable, CA changing (Beanconqueror)
+        assert (settled[1], bumped[1], after[1]) == (0xCE, 0xCA, 0xCE)
+    else:  # flag bit 0: unsettled (pyDE1)
+        assert (settled[10] & 1, bumped[10] & 1, after[10] & 1) == (0, 1, 0)
+    weights = stream.weights()
+    assert max(weights) == pytest.approx(230.0, abs=0.05)
+    assert weights[-1] == pytest.approx(200.0)
+    await client.disconnect()

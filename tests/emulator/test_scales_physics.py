@@ -336,3 +336,14 @@ def test_a_charging_scale_asleep_skips_and_charges() -> None:
     assert scale.battery.level == pytest.approx(60.0)
     scale.advance(7200.0)
     assert scale.battery.level == 100.0
+
+
+def test_a_pushed_pour_is_spread_and_lands_after_the_drip_delay() -> None:
+    scale = bare(drip_delay=0.17, sensor_lag=0.0)
+    scale.receive_pour(0.5, 0.05)  # as a DE1's pour listener hands it over
+    scale.receive_pour(0.0, 0.05)  # nothing poured: nothing queued
+    scale.advance(0.17)
+    assert scale.weight == pytest.approx(0.1)  # the first of five 10 ms portions
+    scale.advance(0.04)
+    assert scale.weight == pytest.approx(0.5)
+    assert not scale.cup.dripping
