@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from bleak.exc import BleakError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from emulator.faults import Fault
 from emulator.gatt import AttError
@@ -12,7 +14,7 @@ from emulator.proxy import VirtualProxy
 from emulator.scales import MODELS, EmulatedScale, create_scale
 
 from .common import connect
-from .scales_helpers import WEIGHT_UUID, Stream, heartbeat, start
+from .scales_helpers import WEIGHT_UUID, Stream, fuzz_examples, heartbeat, start
 
 # A readable characteristic where the family has one.
 READABLE = {
@@ -206,3 +208,30 @@ async def test_writes_to_a_notify_only_characteristic_are_refused(proxy: Virtual
     with pytest.raises(AttError):
         await client.write_gatt_char(WEIGHT_UUID["decent_scale"], b"\x00", response=True)
     await client.disconnect()
+
+
+COMMAND_UUID = {
+    "skale2": "0000ef80-0000-1000-8000-00805f9b34fb",
+    "acaia_lunar_old": "00002a80-0000-1000-8000-00805f9b34fb",
+    "acaia_lunar_2021": "49535343-8841-43f4-a8d4-ecbe34729bb3",
+    "felicita_arc": "0000ffe1-0000-1000-8000-00805f9b34fb",
+    "decent_scale": "000036f5-0000-1000-8000-00805f9b34fb",
+    "bookoo_themis": "0000ff12-0000-1000-8000-00805f9b34fb",
+}
+SCALES = {model: create_scale(model, noise=0.0) for model in MODELS}
+
+
+@settings(max_examples=fuzz_examples(), deadline=None)
+@given(
+    st.sampled_from(MODELS),
+    st.binary(max_size=24)
+    | st.binary(max_size=20).map(lambda b: b"\xef\xdd" + b)
+    | st.binary(min_size=6, max_size=6).map(lambda b: b"\x03" + b)
+    | st.binary(min_size=4, max_size=4).map(lambda b: b"\x03\x0a" + b),
+)
+def test_fuzz_any_write_to_the_command_characteristic(model: str, data: bytes) -> None:
+    """Whatever a central writes, the scale decodes it, acts or ignores it; nothing escapes."""
+    scale = SCALES[model]
+    scale.last_write_with_response = True
+    scale.characteristic(COMMAND_UUID[model]).write(data, not model.startswith("acaia_lunar_o"))
+    scale.advance(0.05)
