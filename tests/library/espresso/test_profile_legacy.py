@@ -450,3 +450,49 @@ def test_flat_dump_values_may_be_json_numbers_booleans_and_nulls() -> None:
     assert profile.steps == profile_from_legacy(SIMPLE).steps
     assert profile.hidden is True
     assert profile.author == ""
+
+
+# Profiles fact sheet §1.6, worked example A: the step keys the table lists, plus a
+# transition and sensor where the table leaves them out (all five are coffee, volume 100).
+EXAMPLE_A = r"""
+profile_title {JoeD's Easy blooming slow ramp to 7 bar}
+author JoeD
+beverage_type espresso
+settings_profile_type settings_2c
+final_desired_shot_weight_advanced 40
+final_desired_shot_volume_advanced 0
+final_desired_shot_volume_advanced_count_start 2
+tank_desired_water_temperature 0
+espresso_pressure 6.0
+espresso_hold_time 15
+advanced_shot {{name preinfusion pump flow flow 6.000000000000007 pressure 1 transition fast temperature 94.0 seconds 20.00 exit_if 1 exit_type pressure_over exit_pressure_over 5.00 max_flow_or_pressure 0 max_flow_or_pressure_range 0.6 sensor coffee volume 100} {name {dynamic bloom} pump flow flow 0 pressure 6.0 temperature 81.0 seconds 40.00 exit_if 1 exit_type pressure_under exit_pressure_under 2.20 max_flow_or_pressure 0 max_flow_or_pressure_range 0.6 transition fast sensor coffee volume 100} {name ramp pump pressure pressure 7.0 flow 2.2 transition smooth seconds 4.00 exit_if 0 exit_type pressure_under max_flow_or_pressure 0.0 max_flow_or_pressure_range 1.2 temperature 92 sensor coffee volume 100} {name {flat flow} pump pressure pressure 7.0 transition fast seconds 2.00 exit_if 0 max_flow_or_pressure 4.0 max_flow_or_pressure_range 1.2 temperature 92 sensor coffee volume 100} {name decline pump pressure pressure 4.00 transition smooth seconds 40.00 exit_if 0 max_flow_or_pressure 3.3 max_flow_or_pressure_range 1.2 temperature 92 sensor coffee volume 100}}
+"""  # noqa: E501
+
+
+def test_1_6_example_a_globals_and_steps() -> None:
+    profile = read_tcl_profile(EXAMPLE_A)
+    assert profile.title == "JoeD's Easy blooming slow ramp to 7 bar"
+    assert (profile.author, profile.target_weight, profile.target_volume) == ("JoeD", 40.0, 0.0)
+    assert (profile.target_volume_count_start, profile.tank_temperature) == (2, 0.0)
+    assert [step.name for step in profile.steps] == [
+        "preinfusion",
+        "dynamic bloom",
+        "ramp",
+        "flat flow",
+        "decline",
+    ]
+    first, bloom, ramp, flat, decline = profile.steps
+    assert (first.flow, first.pressure, first.seconds) == (6.0, 1.0, 20.0)
+    assert first.exit == StepExit(ExitType.PRESSURE, ExitCondition.OVER, 5.0)
+    assert bloom.exit == StepExit(ExitType.PRESSURE, ExitCondition.UNDER, 2.2)
+    assert ramp.exit is None  # exit_if 0: the stale exit_type is ignored
+    # Zero limiters (steps 1-3) are no limiter; flat flow caps flow at 4 mL/s.
+    assert [step.limiter for step in profile.steps] == [
+        None,
+        None,
+        None,
+        Limiter(4.0, 1.2),
+        Limiter(3.3, 1.2),
+    ]
+    assert {step.volume for step in profile.steps} == {100.0}
+    assert (flat.pressure, decline.pressure, decline.transition) == (7.0, 4.0, SMOOTH)
