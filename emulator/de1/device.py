@@ -66,6 +66,7 @@ from .machine import REST_STEP, Machine, PourListener
 from .shot import Frame, Profile, ProfileError
 
 ATT_VALUE_NOT_ALLOWED: Final = 0x13
+MIN_STEP: Final = 1e-9  # s
 SAMPLE_PERIOD: Final = 25  # AC half-cycles between ShotSamples (§5.1)
 SLEEP_SAMPLE_PERIOD: Final = 75  # about a third of the rate while asleep
 WATER_LEVELS_EVERY: Final = 2  # ShotSamples per WaterLevels notification
@@ -186,7 +187,7 @@ class DE1Device(EmulatedDevice):
 
     @property
     def pour_rate_g_per_s(self) -> float:
-        """Grams per second falling into the cup now (drips included)."""
+        """Grams per second leaving the group or hot-water outlet now (drips included)."""
         return self.machine.pour_rate
 
     @property
@@ -251,8 +252,9 @@ class DE1Device(EmulatedDevice):
         """Run the machine; a ShotSample every sample period."""
         for chunk in physics_steps(seconds, REST_STEP):
             for part in physics_steps(chunk, self.machine.max_step):
-                self.machine.step(part)
-                self._telemetry(part)
+                if part > MIN_STEP:  # not the float dust a split leaves behind
+                    self.machine.step(part)
+                    self._telemetry(part)
 
     def _telemetry(self, seconds: float) -> None:
         if self.machine.frozen:

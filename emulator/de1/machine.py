@@ -37,7 +37,9 @@ from .shot import ProfileStore, ShotRunner
 from .tank import Tank, mm_to_ml
 
 StateListener = Callable[[State, Substate], None]
-PourListener = Callable[[float, float], None]  # (grams into the cup, over seconds)
+# (grams, over seconds) that left the group or the hot-water outlet: what a scale
+# under them (and the cup on it) receives. Steam and the vented group are not in it.
+PourListener = Callable[[float, float], None]
 
 FLOW_STEP: Final = 0.05  # s; physics step while water moves
 REST_STEP: Final = 0.2  # s; physics step otherwise (under one ShotSample period)
@@ -80,6 +82,16 @@ MAINTENANCE: Final = {
 STARTS: Final = frozenset(FLOW_STATES)
 AWAKE_IDLE: Final = frozenset({State.IDLE, State.SCHED_IDLE})
 SHOT_RUNNING: Final = frozenset({Substate.PREINFUSION, Substate.POUR})
+# A flow waits for water in these; not once it is ending (no more water needed).
+PAUSABLE: Final = frozenset(
+    {
+        Substate.FINAL_HEATING,
+        Substate.STABILISING,
+        Substate.PREINFUSION,
+        Substate.POUR,
+        Substate.STEAMING,
+    }
+)
 
 
 def approach(value: float, target: float, seconds: float, time_constant: float) -> float:
@@ -245,7 +257,7 @@ class Machine:
             self._follow_runner()
 
     def _to_idle(self) -> None:
-        # After a flow the group is still hot: ready at once unless it cooled.
+        # After a flow or a refill the group is still hot: ready at once unless it cooled.
         gap = self.settings.group_temp - self.group_heater.temperature
         self._set(State.IDLE, Substate.READY if gap <= REHEAT_BAND else self._heat_substate())
 
@@ -411,8 +423,7 @@ class Machine:
             return 0.0
         if self.state is State.HOT_WATER:
             return self._step_hot_water(seconds)
-        self._step_flush(seconds)
-        return 0.0
+        return self._step_flush(seconds)
 
     def _pump(self, group: Group, flow: float, seconds: float) -> float:
         """Pump from the tank through ``group``; returns what left its outlet."""
@@ -471,9 +482,7 @@ class Machine:
         grams = 0.0
         self.group.venting = self.substate is Substate.ENDING
         if id(self.group) not in self._stepped:
-            to_cup = self.group.step(0.0, seconds)
-            # With no portafilter (a flush) the group empties into the drip tray.
-            grams += to_cup if self.group.puck is not None else 0.0
+            grams += self.group.step(0.0, seconds)
         if id(self.spout) not in self._stepped:
             grams += self.spout.step(0.0, seconds)
         return grams * DENSITY
@@ -517,13 +526,14 @@ class Machine:
             self._to_idle()
         return cup * DENSITY
 
-    def _step_flush(self, seconds: float) -> None:
-        self._pump(self.group, self.mmr.setting(Mmr.FLUSH_FLOW_RATE, 10), seconds)
+    def _step_flush(self, seconds: float) -> float:
+        out = self._pump(self.group, self.mmr.setting(Mmr.FLUSH_FLOW_RATE, 10), seconds)
         # Before firmware 1283 the app times the flush (§6.2): it runs until Idle.
         timeout = self.mmr.setting(Mmr.FLUSH_TIMEOUT, 10)
         if self.firmware >= FW_FLUSH_CONTROL and self._flow_time >= timeout:
             self.group.pump_flow = 0.0
             self._to_idle()
+        return out * DENSITY
 
     # Water -------------------------------------------------------------
 
@@ -533,8 +543,8 @@ class Machine:
         if self.state in AWAKE_IDLE and low:
             self._set(State.REFILL, Substate.READY)
         elif self.state is State.REFILL and refilled:
-            self._set(State.IDLE, self._heat_substate())
-        elif self.state in FLOW_STATES and low and self.substate is not Substate.PAUSED_REFILL:
+            self._to_idle()
+        elif self.state in FLOW_STATES and low and self.substate in PAUSABLE:
             self._paused_from = self.substate
             self.group.pump_flow = self.spout.pump_flow = 0.0
             self._set(self.state, Substate.PAUSED_REFILL)

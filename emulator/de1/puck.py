@@ -17,12 +17,13 @@ from typing import Final
 
 PUMP_MAX_FLOW: Final = 8.0  # mL/s
 MAX_PRESSURE: Final = 12.0  # bar; the over-pressure valve
-COMPLIANCE: Final = 1.5  # mL of water per bar the group takes up as pressure rises
+COMPLIANCE: Final = 1.0  # mL of water per bar the group takes up as pressure rises
 CONTROL_TIME: Final = 0.25  # s; how fast the pump chases a pressure goal
 PUMP_TIME: Final = 0.2  # s; how fast the pump reaches a flow goal
 DRIP_TIME: Final = 0.6  # s; from the bottom of the puck into the cup
 HEADSPACE: Final = 6.0  # mL above the puck
 ABSORPTION: Final = 1.1  # mL a gram of coffee holds
+WET: Final = 0.9  # saturation from which the puck counts as wet through (swelling starts)
 SWELL_TIME: Final = 2.5  # s
 SWELL_START: Final = 0.75  # share of the full resistance right after wetting
 EROSION_VOLUME: Final = 60.0  # mL through the puck for most of the erosion
@@ -127,7 +128,7 @@ class Group:
         self.pressure = max(0.0, self._pressure_after((pumped - soaked) / seconds, seconds))
         through = self.pressure * conductance * seconds
         if self.puck is not None:
-            if self.puck.saturation >= 1.0:
+            if self.puck.saturation >= WET:
                 self.puck.wet_time += seconds
             self.puck.through += through
         self.in_transit += through

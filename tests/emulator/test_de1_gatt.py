@@ -335,6 +335,8 @@ async def test_firmware_upload_path(proxy: VirtualProxy) -> None:  # §7.4
         bytes.fromhex("00000101000000"),
         bytes.fromhex("00000001fffffd"),
     ]
+    await write(FW_MAP_REQUEST, bytes.fromhex("00000001000000"), response=True)  # map only
+    assert link.device.firmware_bytes == 32
     await write(FW_MAP_REQUEST, bytes.fromhex("00000101000000"), response=True)
     assert link.device.firmware_bytes == 0
 

@@ -130,6 +130,7 @@ async def test_sched_idle(proxy: VirtualProxy) -> None:  # §4.1, §9.1: from fi
 @pytest.mark.parametrize(
     "value",
     [
+        IDLE,
         0x03,
         0x07,
         0x08,
@@ -164,6 +165,8 @@ async def test_starts_and_stops(proxy: VirtualProxy, value: int, first: int) -> 
     link.device.advance(3.0)
     await link.request(IDLE)
     if value == ESPRESSO:  # the pour was under way: the flush valve opens first
+        assert link.device.state == (ESPRESSO, ENDING)
+        await link.request(IDLE)  # a second stop changes nothing
         assert link.device.state == (ESPRESSO, ENDING)
         link.run_until(IDLE)
     assert link.device.state == (IDLE, READY)

@@ -176,17 +176,45 @@ class Link:
         raise AssertionError(f"not in {state}/{substate} after {limit} s: {self.device.state}")
 
 
+async def upload(
+    client: BleakClient,
+    header: bytes,
+    frames: list[bytes],
+    extensions: list[bytes] | None = None,
+    tail: bytes | None = None,
+    tank_temperature: int | None = 0,
+) -> None:
+    """§8.5's order: header, frames, extension frames, tail, then MMR TANK_TEMP.
+
+    Each write is with response and awaited: that acknowledgement is what
+    de1app checks.
+    """
+    await client.write_gatt_char(HEADER_WRITE, header, response=True)
+    for data in [*frames, *(extensions or [])]:
+        await client.write_gatt_char(FRAME_WRITE, data, response=True)
+    tail = tail if tail is not None else bytes([header[1]]) + bytes(7)
+    await client.write_gatt_char(FRAME_WRITE, tail, response=True)
+    if tank_temperature is not None:
+        await client.write_gatt_char(
+            WRITE_TO_MMR, mmr_write(0x80380C, tank_temperature), response=True
+        )
+
+
 SUBSCRIBED = (STATE_INFO, SHOT_SAMPLE, WATER_LEVELS, READ_FROM_MMR, CALIBRATION, FW_MAP_REQUEST)
 
 
-async def linked(proxy: VirtualProxy, **options: Any) -> Link:
-    """A DE1 in the proxy, connected and subscribed to what it notifies."""
-    device = proxy.add(create_de1(**options))
+async def relink(proxy: VirtualProxy, device: DE1Device) -> Link:
+    """Connect to a DE1 already in the proxy and subscribe to what it notifies."""
     client = await connect(proxy, device.address)
     link = Link(device, client)
     for char in SUBSCRIBED:
         await client.start_notify(char, lambda c, d: link.received[c.uuid].append(bytes(d)))
     return link
+
+
+async def linked(proxy: VirtualProxy, **options: Any) -> Link:
+    """A DE1 in the proxy, connected and subscribed to what it notifies."""
+    return await relink(proxy, proxy.add(create_de1(**options)))
 
 
 async def awake(proxy: VirtualProxy, **options: Any) -> Link:
