@@ -140,6 +140,6 @@ class DecentScaleDriver(ScaleDriverBase):
                 self.state.battery = battery
                 self.state.firmware = firmware
                 self._on_update()
-            case codec.DecentOther(_, tare_ack):
+            case _:  # a tare answer or a frame type nobody documents
                 self._heard()
-                self.tare_acks += tare_ack
+                self.tare_acks += message.tare_ack
