@@ -43,9 +43,11 @@ def create_de1(address: str | None = None, name: str | None = None, **options: A
     (V13_MODEL 0–6, default 2 = DE1+), ``serial``, ``ghc_info`` (GHC_INFO:
     0 none, 7 present and active), ``water_level`` and ``refill_level`` (mm),
     ``heating_speed`` (1 = a cold group is ready in about seven minutes),
-    ``mains_hz`` (50 or 60), ``awake``, ``temperature`` (°C at start),
-    ``advertise_service`` (0xFFFF in the advertisement), ``versions``, ``rssi``,
-    ``seed``.
+    ``mains_hz`` (50 or 60), ``awake`` (idle, warm and ready; else asleep),
+    ``temperature`` (°C of a machine that starts asleep), ``flash_write_seconds``
+    (an Espresso asked for this soon after a profile's tail aborts after
+    pre-infusion, as REA reports; default 0), ``advertise_service`` (0xFFFF in the
+    advertisement), ``versions``, ``rssi``, ``seed``.
     """
     model_code = options.get("model_code", 2)
     if not 0 <= model_code < BENGLE_MODELS:

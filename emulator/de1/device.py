@@ -115,6 +115,7 @@ class DE1Device(EmulatedDevice):
         mains_hz: int = 50,
         awake: bool = False,
         temperature: float = ROOM,
+        flash_write_seconds: float = 0.0,
         advertise_service: bool = True,
         versions: VersionBlock = DEFAULT_VERSIONS,
         rssi: int = -60,
@@ -133,6 +134,7 @@ class DE1Device(EmulatedDevice):
             heater_voltage=230 if mains_hz == 50 else 120,
             temperature=temperature,
             awake=awake,
+            flash_write_seconds=flash_write_seconds,
         )
         self.machine.state_listeners.append(self._on_state)
         self.machine_faults = MachineFaults()
@@ -141,6 +143,7 @@ class DE1Device(EmulatedDevice):
         self.versions = versions
         self.sample_time = 0  # the AC half-cycle counter in SampleTime
         self.samples_sent = 0
+        self._samples_made = 0
         self.firmware_bytes = 0  # firmware-upload chunks received
         self.requested = 0  # what a read of RequestedState returns: the last byte written
         self._half_cycles = 0.0
@@ -223,10 +226,8 @@ class DE1Device(EmulatedDevice):
         self.machine.request(state, remote=False)
 
     def reboot(self) -> None:
-        """Power-cycle a hung machine: it comes back asleep, settings kept."""
-        self.machine.frozen = False
-        self.machine.state = State.SLEEP
-        self.machine.substate = Substate.READY
+        """Power-cycle (a hung machine, say): it comes back asleep, settings kept."""
+        self.machine.reboot()
 
     @property
     def held_by_other(self) -> bool:
@@ -270,12 +271,13 @@ class DE1Device(EmulatedDevice):
     def _send_sample(self) -> None:
         data = codec.encode_shot_sample(self.machine.sample(self.sample_time))
         self._last_sample = data
+        self._samples_made += 1
         if self.machine_faults.malformed_shot_sample:
             data = data[: self.random.randrange(1, 17)]  # never 17 (the old layout) or 19
         if self.notify(SHOT_SAMPLE, data):
             self.samples_sent += 1
-            if self.samples_sent % WATER_LEVELS_EVERY == 0:
-                self.notify(WATER_LEVELS, self._water_levels())
+        if self._samples_made % WATER_LEVELS_EVERY == 0:
+            self.notify(WATER_LEVELS, self._water_levels())
 
     def _on_state(self, state: State, substate: Substate) -> None:
         self.notify(STATE_INFO, codec.encode_state_info(state, substate))
@@ -430,6 +432,7 @@ class DE1Device(EmulatedDevice):
             raise AttError(ATT_VALUE_NOT_ALLOWED, str(err)) from err
         if kind == "tail":
             profiles.write_tail(codec.decode_tail(data))
+            self.machine.profile_written_at = self.machine.clock
         elif kind == "limiter":
             profiles.write_limiter(index - 32, codec.decode_limiter(data))
         else:

@@ -116,8 +116,13 @@ class Machine:
         heater_voltage: int = 230,
         temperature: float = ROOM,
         awake: bool = False,
+        flash_write_seconds: float = 0.0,
     ) -> None:
         self.random = rng
+        # REA (§4.3): an Espresso asked for while the profile is still being written
+        # to flash aborts after pre-infusion. 0 writes at once.
+        self.flash_write_seconds = flash_write_seconds
+        self.profile_written_at = -math.inf  # machine clock of the last tail
         self.firmware = firmware
         self.heating_speed = heating_speed
         self.mmr = Registers(
@@ -157,6 +162,7 @@ class Machine:
         self._steam_flow = 0.0
         self._end_steam = False
         self._stepped: set[int] = set()  # groups pumped in this step
+        self._abort_after_preinfusion = False
         self._user_seen = 0.0
         self._usb_back_at: float | None = None
         if awake:  # warmed up and ready, as if woken long ago
@@ -201,6 +207,8 @@ class Machine:
         self._flow_time = 0.0
         self._dispensed = 0.0
         if state is State.ESPRESSO:
+            flashing = self.clock - self.profile_written_at < self.flash_write_seconds
+            self._abort_after_preinfusion = flashing
             self.runner = ShotRunner(self.profiles.profile)
             self.group = Group(puck=self._new_puck())
             self._set(state, Substate.FINAL_HEATING)
@@ -268,6 +276,14 @@ class Machine:
         self._substate_time = 0.0
         for listener in list(self.state_listeners):
             listener(state, substate)
+
+    def reboot(self) -> None:
+        """Power-cycle: asleep, nothing pending, settings and registers kept."""
+        self.frozen = False
+        self._requests.clear()
+        self.runner = None
+        self.group, self.spout = Group(), Group()
+        self._set(State.SLEEP, Substate.READY)
 
     # Settings with side effects ------------------------------------------
 
@@ -471,7 +487,7 @@ class Machine:
         runner = self.runner
         assert runner is not None
         self.last_frame = runner.index
-        if runner.done:
+        if runner.done or (self._abort_after_preinfusion and not runner.preinfusing):
             self._set(self.state, Substate.ENDING)
         else:
             pre = runner.preinfusing

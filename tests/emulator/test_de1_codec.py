@@ -82,8 +82,10 @@ def test_water_levels() -> None:  # §10.3
     assert codec.encode_water_levels(6539 / 256, 5.0) == bytes.fromhex("198b0500")
     assert codec.encode_water_levels(5.2, 6.0) == bytes.fromhex("05330600")
     assert codec.decode_water_levels(bytes.fromhex("00000500")) == (0.0, 5.0)
+    # pyDE1's whole-millimetre byte (§12.16) reads as 5/256 mm on a machine taking U16P8.
+    assert codec.decode_water_levels(bytes.fromhex("00000005")) == (0.0, 5 / 256)
     with pytest.raises(CodecError):
-        codec.decode_water_levels(b"\x05")  # pyDE1's one-byte threshold is not a write
+        codec.decode_water_levels(b"\x05")
 
 
 def test_versions() -> None:  # §10.4

@@ -10,6 +10,7 @@ import pytest
 from emulator.de1 import State, create_de1
 from emulator.proxy import VirtualProxy
 
+from .common import connect
 from .test_de1_wire import (
     AIR_PURGE,
     CLEAN,
@@ -338,3 +339,25 @@ async def test_nothing_sent_without_a_subscriber() -> None:
     device.advance(10.0)
     assert device.samples_sent == 0
     assert device.machine.state is State.IDLE
+
+
+async def test_water_levels_without_shot_samples(proxy: VirtualProxy) -> None:
+    device = proxy.add(create_de1(awake=True))
+    client = await connect(proxy, device.address)
+    levels: list[bytes] = []
+    await client.start_notify(WATER_LEVELS, lambda _c, data: levels.append(bytes(data)))
+    device.advance(5.0)
+    assert len(levels) == 10
+    assert device.samples_sent == 0
+
+
+async def test_reboot_in_the_middle_of_a_shot(proxy: VirtualProxy) -> None:
+    link = await awake(proxy)
+    await link.request(ESPRESSO, 0.0)
+    link.run_until(ESPRESSO, POUR)
+    await link.client.write_gatt_char(REQUESTED_STATE, bytes([IDLE]), response=True)
+    link.device.reboot()  # the pending stop goes with the power
+    assert link.states()[-1] == (SLEEP, READY)
+    link.device.advance(1.0)
+    assert link.device.state == (SLEEP, READY)
+    assert link.samples()[-1].pressure < 0.05

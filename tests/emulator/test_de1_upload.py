@@ -387,3 +387,17 @@ async def test_twenty_frames(proxy: VirtualProxy) -> None:  # §8.5: pyDE1's lim
     assert record[-1][0] == (IDLE, READY)
     assert (ESPRESSO, STABILISING) in link.states()
     assert link.states()[0] == (ESPRESSO, FINAL_HEATING)
+
+
+async def test_espresso_too_soon_after_an_upload(proxy: VirtualProxy) -> None:  # §4.3, REA
+    link = await awake(proxy, flash_write_seconds=0.5)
+    await upload(
+        link.client, bytes.fromhex("0102010060"), [PRE_4_BAR, frame(1, 0x40, 0x90, 0xBA, 0x9E)]
+    )
+    await link.request(ESPRESSO, 0.0)  # no wait: the profile is still being written to flash
+    record = record_shot(link)
+    assert frames_of(record, 0)
+    assert frames_of(record, 1) == []  # aborted after pre-infusion
+    link.device.advance(0.5)
+    await link.request(ESPRESSO, 0.0)
+    assert frames_of(record_shot(link), 1)
