@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import pytest
 from bleak.exc import BleakError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from emulator.de1 import create_de1
 from emulator.faults import Fault
@@ -32,6 +37,10 @@ from .test_de1_wire import (
     read_sample,
     relink,
 )
+
+
+def fuzz_examples() -> int:
+    return int(os.environ.get("KITCHEN_BLE_FUZZ_EXAMPLES", "100"))
 
 
 async def test_drop_link_now_and_reconnect(proxy: VirtualProxy) -> None:
@@ -186,3 +195,32 @@ async def test_garbage_writes_only_raise_att_errors(proxy: VirtualProxy) -> None
             await link.client.write_gatt_char(char, b"\xff" * 3, response=True)
     assert link.device.profile_complete
     assert link.device.state == (IDLE, READY)
+
+
+WRITABLE = [
+    "0000a002-0000-1000-8000-00805f9b34fb",
+    "0000a003-0000-1000-8000-00805f9b34fb",
+    "0000a005-0000-1000-8000-00805f9b34fb",
+    "0000a006-0000-1000-8000-00805f9b34fb",
+    "0000a009-0000-1000-8000-00805f9b34fb",
+    "0000a00b-0000-1000-8000-00805f9b34fb",
+    "0000a00f-0000-1000-8000-00805f9b34fb",
+    "0000a010-0000-1000-8000-00805f9b34fb",
+    "0000a011-0000-1000-8000-00805f9b34fb",
+    "0000a012-0000-1000-8000-00805f9b34fb",
+]
+
+
+@settings(max_examples=fuzz_examples(), deadline=None)
+@given(
+    writes=st.lists(
+        st.tuples(st.sampled_from(WRITABLE), st.binary(max_size=24)), min_size=1, max_size=6
+    )
+)
+def test_fuzz_writes_only_raise_att_errors(writes: list[tuple[str, bytes]]) -> None:
+    device = create_de1(awake=True, seed=1)
+    for uuid, data in writes:
+        with contextlib.suppress(AttError):
+            device.characteristic(uuid).write(data, True)
+        device.advance(0.5)  # and the machine carries on, whatever it was told
+    assert len(device.characteristic(STATE_INFO).read()) == 2

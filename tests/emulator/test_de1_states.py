@@ -361,3 +361,10 @@ async def test_reboot_in_the_middle_of_a_shot(proxy: VirtualProxy) -> None:
     link.device.advance(1.0)
     assert link.device.state == (SLEEP, READY)
     assert link.samples()[-1].pressure < 0.05
+
+
+async def test_the_proxy_clock_drives_it(proxy: VirtualProxy) -> None:
+    link = await awake(proxy)
+    proxy.speed = 2.0
+    proxy.tick(1.0)  # two device seconds, and an advertisement round
+    assert len(link.samples()) == 8
