@@ -23,6 +23,10 @@ from .validation import as_bool, as_mapping
 _LOGGER = logging.getLogger(__name__)
 
 MINUTE: Final = 60.0
+# The shown arrival moves only when the estimate is this share of the time
+# remaining off (at least a minute): every move is a line in the logbook, and
+# a smoothed estimate of a long cook wanders by minutes all the time.
+MOVE_SHARE: Final = 0.1
 
 
 @dataclass(eq=False, slots=True)
@@ -64,7 +68,8 @@ class ProbeCook:
         """Recompute the shown time to target; True when what is shown changed.
 
         The arrival time moves with every reading (it is smoothed, not fixed),
-        so it is shown to the minute and only moved when it is a minute off.
+        so it is shown to the minute and only moved when it is a tenth of the
+        time remaining (and at least a minute) off.
         """
         remaining = self.eta.estimate(self.setting.target, now)
         ready_at = self.ready_at
@@ -75,7 +80,8 @@ class ProbeCook:
             arrival = now + remaining
             shown = None if ready_at is None else ready_at.timestamp()
             reached_earlier = remaining == 0 and shown is not None and shown <= now
-            if shown is None or (abs(arrival - shown) >= MINUTE and not reached_earlier):
+            off = abs(arrival - shown) if shown is not None else math.inf
+            if off >= max(MINUTE, MOVE_SHARE * remaining) and not reached_earlier:
                 ready_at = datetime.fromtimestamp(round(arrival / MINUTE) * MINUTE, UTC)
             minutes = 0
             if remaining > 0 and ready_at is not None:
