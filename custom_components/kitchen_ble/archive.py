@@ -21,6 +21,7 @@ from homeassistant.util.file import write_utf8_file_atomic
 from homeassistant.util.json import json_loads_object
 
 from .const import DOMAIN
+from .runtime import async_load_or_set_aside
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -48,8 +49,12 @@ class SessionArchive:
         self.directory = hass.config.path(DOMAIN, "sessions")
 
     async def async_load(self) -> None:
-        data = await self._store.async_load()
-        sessions = (data or {}).get("sessions", [])
+        await async_load_or_set_aside(self._hass, self._store, self._restore)
+
+    def _restore(self, data: dict[str, Any]) -> None:
+        sessions = data.get("sessions", [])
+        if not isinstance(sessions, list):
+            raise ValueError(f"sessions: expected a list, found {type(sessions).__name__}")
         self._index = [item for item in sessions if isinstance(item, dict) and "id" in item]
 
     def __len__(self) -> int:

@@ -42,6 +42,7 @@ from .coordinator import LinkCoordinator
 from .library.brewing.alarms import BrewAlarm
 from .library.brewing.program import Program, ProgramError, ProgramLibrary
 from .library.brewing.runner import ProgramRun, RunState
+from .library.cooking.validation import as_mapping
 from .library.devices.thermometer import to_celsius
 from .library.listeners import Unsubscribe
 from .passive import NodeCoordinator
@@ -187,11 +188,11 @@ class BrewingRuntime(FeatureRuntime):
 
     def _restore(self, data: dict[str, Any]) -> None:
         """Anything broken is dropped with a warning."""
+        stored = as_mapping(data.get("runs") or {}, "runs")
         try:
             self.library = ProgramLibrary.from_dict(data.get("library", {}))
         except ValueError as err:
             _LOGGER.warning("Stored brewing programs ignored: %s", err)
-        stored = data.get("runs") or {}
         for program in self.library.list_programs():
             run = ProgramRun(program)
             if (raw := stored.get(program.id)) is not None:

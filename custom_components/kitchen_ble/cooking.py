@@ -45,6 +45,7 @@ from .library.cooking.manager import SessionManager
 from .library.cooking.session import DeviceStatus, Session
 from .library.cooking.state import CookDevice, ProbeCook
 from .library.cooking.targets import ProbeTarget
+from .library.cooking.validation import as_mapping
 from .library.devices.base import Capability, ProbeAlarmDriver
 from .library.devices.thermometer import to_celsius, to_device_unit
 from .runtime import FeatureRuntime, KeyedListeners, invalid, now
@@ -92,7 +93,8 @@ class CookingRuntime(FeatureRuntime):
 
     def _restore(self, data: dict[str, Any]) -> None:
         """Anything broken starts afresh, with a warning."""
-        for key, raw in (data.get("devices") or {}).items():
+        devices = as_mapping(data.get("devices") or {}, "devices")
+        for key, raw in devices.items():
             try:
                 self._devices[key] = CookDevice.from_dict(key, raw)
             except ValueError as err:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Final
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -42,6 +43,45 @@ def invalid(translation_key: str, **placeholders: str) -> ServiceValidationError
         translation_key=translation_key,
         translation_placeholders=placeholders,
     )
+
+
+async def async_load_or_set_aside(
+    hass: HomeAssistant,
+    store: Store[dict[str, Any]],
+    restore: Callable[[dict[str, Any]], None],
+) -> None:
+    """Give ``restore`` what ``store`` holds; a file of the wrong shape is set aside.
+
+    ``restore`` raises ValueError for data whose shape it cannot use (a list
+    where an object belongs) before it changes anything; then what the file
+    holds is kept in a file beside it (never deleted), the user is told by a
+    repair issue, and ``restore`` starts afresh. (Home Assistant itself does the same for a file
+    that is not JSON at all.) Broken parts of a well-shaped file are for
+    ``restore`` to skip with a warning.
+    """
+    data = await store.async_load()
+    try:
+        if data is not None and not isinstance(data, dict):
+            raise ValueError(f"expected an object, found {type(data).__name__}")
+        restore(data or {})
+    except ValueError as err:
+        # kept through Store as well (a file beside the original, never deleted)
+        aside: Store[Any] = Store(
+            hass, store.version, f"{store.key}.damaged.{dt_util.utcnow():%Y%m%dT%H%M%S}"
+        )
+        await aside.async_save(data)
+        kept = aside.path
+        _LOGGER.warning("Stored data %s is damaged (%s); kept as %s", store.key, err, kept)
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            f"damaged_store_{store.key}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="damaged_store",
+            translation_placeholders={"store": store.key, "kept_as": kept, "reason": str(err)},
+        )
+        restore({})
 
 
 class KeyedListeners[K, **P]:
@@ -113,13 +153,16 @@ class FeatureRuntime:
 
     async def async_load(self) -> None:
         """Read what the last run stored, then start the runtime's timers."""
-        data = await self._store.async_load()
-        self._restore(data if isinstance(data, dict) else {})
+        await async_load_or_set_aside(self.hass, self._store, self._restore)
         self._async_started()
         self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_on_stop)
 
     def _restore(self, data: dict[str, Any]) -> None:
-        """Take over the stored data; broken parts start afresh with a warning."""
+        """Take over the stored data; broken parts start afresh with a warning.
+
+        Raises ValueError, before changing anything, for data of a shape it
+        cannot use at all (the file is then set aside).
+        """
         raise NotImplementedError
 
     def _data(self) -> dict[str, Any]:
