@@ -10,6 +10,7 @@ change to any of them fails here before it reaches a user's installation
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -56,6 +57,11 @@ def _device(hass: HomeAssistant, device_id: str | None) -> dict[str, Any] | None
     }
 
 
+def _plain(value: Any) -> Any:
+    """Plain JSON values: releases differ in how they type the same (enums, tuples)."""
+    return json.loads(json.dumps(value, default=str))
+
+
 def _entities(hass: HomeAssistant, entry: MockConfigEntry) -> list[dict[str, Any]]:
     """Every entity of the entry: its registry entry, its state, its device."""
     registry = er.async_get(hass)
@@ -91,7 +97,7 @@ def _entities(hass: HomeAssistant, entry: MockConfigEntry) -> list[dict[str, Any
                 },
             }
         )
-    return found
+    return _plain(found)
 
 
 @pytest.fixture(autouse=True)
