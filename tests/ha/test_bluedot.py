@@ -435,6 +435,53 @@ async def test_unit_switched_on_the_device(
     assert state_of(hass, device, "probe_1") == str(reading)
 
 
+async def test_no_alarm_never_becomes_a_target_in_either_unit(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy
+) -> None:
+    """No target, and the unit switched on the device's buttons: the device converts its
+    255 °F "no alarm" into 124 °C (and 255 °C into 491 °F). Neither is a target."""
+    device, _entry = await _bluedot(hass, virtual_proxy, unit=F, high_alarm=255)
+    assert _target(hass, device) == STATE_UNKNOWN
+    writes = Writes(device)
+
+    device.set_unit(C)
+    for _ in range(5):
+        await _tick(hass, virtual_proxy)
+    assert device.high_alarm == 124  # 255 °F = 123.9 °C
+    assert _target(hass, device) == STATE_UNKNOWN
+    assert writes.to(HIGH_ALARM) == []  # nothing to write back: the device agrees
+
+    device.set_unit(F)  # and back: 124 °C is 255 °F again
+    for _ in range(5):
+        await _tick(hass, virtual_proxy)
+    assert device.high_alarm == 255
+    assert _target(hass, device) == STATE_UNKNOWN
+
+    # "No alarm" written in °C is 255 °C; in °F that is 491 °F.
+    device.set_unit(C)
+    await _tick(hass, virtual_proxy)
+    device.set_high_alarm(255)
+    for _ in range(3):
+        await _tick(hass, virtual_proxy)
+    assert _target(hass, device) == STATE_UNKNOWN
+    device.set_unit(F)
+    for _ in range(5):
+        await _tick(hass, virtual_proxy)
+    assert device.high_alarm == 491
+    assert _target(hass, device) == STATE_UNKNOWN
+    assert writes.to(HIGH_ALARM) == []  # the buttons are no GATT write; nothing went back
+
+    # A real alarm set on the device is still taken, in °C as in °F.
+    device.set_unit(C)
+    await _tick(hass, virtual_proxy)
+    device.set_high_alarm(70)
+    for _ in range(3):
+        await _tick(hass, virtual_proxy)
+    assert _target(hass, device) == "70.0"
+    assert device.high_alarm == 70
+    assert writes.to(HIGH_ALARM) == [70]  # written back once, the value it has
+
+
 async def test_impossible_device_values_are_not_adopted(
     hass: HomeAssistant, virtual_proxy: VirtualProxy, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -183,6 +183,28 @@ def test_high_alarm_value_caps_at_one_byte(wanted: int | None, value: int) -> No
         assert codec.encode_high_alarm(codec.high_alarm_value(wanted)) == bytes([value])
 
 
+@pytest.mark.parametrize(
+    ("value", "unit", "no_alarm"),
+    [
+        (255, "°F", True),  # what "no alarm" is written as
+        (256, "°F", True),
+        (491, "°F", True),  # 255 °C shown in °F
+        (254, "°F", False),
+        (124, "°F", False),  # 51 °C: an alarm
+        (150, "°F", False),
+        (255, "°C", True),
+        (124, "°C", True),  # 255 °F shown in °C: 123.9, rounded
+        (123, "°C", True),  # ... or cut
+        (122, "°C", False),
+        (125, "°C", False),
+        (180, "°C", False),  # frying oil: an alarm in °C
+        (0, "°C", False),
+    ],
+)
+def test_means_no_alarm_in_each_unit(value: int, unit: TemperatureUnit, no_alarm: bool) -> None:
+    assert codec.means_no_alarm(value, unit) is no_alarm
+
+
 def test_conversion_helper() -> None:
     assert celsius(212, "°F") == 100.0
     assert celsius(-40, "°F") == -40.0

@@ -29,7 +29,7 @@ from custom_components.kitchen_ble.library.devices.bluedot.models import (
     CHAR_UPDATES,
     SERVICE_UUID,
 )
-from custom_components.kitchen_ble.library.devices.thermometer import DeviceAlarm
+from custom_components.kitchen_ble.library.devices.thermometer import DeviceAlarm, TemperatureUnit
 from emulator.bluedot import BlueDotDevice, create_bluedot
 from emulator.proxy import VirtualProxy
 from tests.emulator.common import connect
@@ -313,10 +313,47 @@ async def test_stop_restores_the_idle_interval() -> None:
 
 
 @pytest.mark.parametrize("error", [BleakError("gone"), TimeoutError()])
-async def test_stop_never_raises(error: BaseException) -> None:
+async def test_stop_never_raises(caplog: pytest.LogCaptureFixture, error: BaseException) -> None:
+    caplog.set_level(logging.DEBUG, logger=driver_module.__name__)
     driver, _, client = await started()
     client.write_errors.append(error)
-    await driver.async_stop(client)
+    await driver.async_stop(client)  # the error of the write is not raised here ...
+    assert client.writes == [(CHAR_INTERVAL, b"\x3c", True)]  # ... though the write was tried
+    assert client.write_errors == [], "the error was raised by the write"
+    assert f"Could not restore the idle interval: {error!r}" in caplog.text
+
+
+# What the device reports for its alarm (AlarmReporting) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "reported"), [(None, 255), (0, 0), (135, 135), (255, 255), (256, 255), (302, 255)]
+)
+def test_reported_alarm_is_what_the_device_holds(written: int | None, reported: int) -> None:
+    driver, _ = make_driver()
+    assert driver.reported_alarm(written) == reported
+
+
+@pytest.mark.parametrize(
+    ("reported", "unit", "target"),
+    [
+        (150, "°F", 150),
+        (254, "°F", 254),
+        (255, "°F", None),
+        (491, "°F", None),  # 255 °C shown in °F
+        (124, "°F", 124),
+        (65, "°C", 65),
+        (124, "°C", None),  # 255 °F shown in °C
+        (123, "°C", None),
+        (180, "°C", 180),
+        (255, "°C", None),
+    ],
+)
+def test_alarm_target_knows_no_alarm_in_each_unit(
+    reported: int, unit: TemperatureUnit, target: int | None
+) -> None:
+    driver, _ = make_driver()
+    assert driver.alarm_target(reported, unit) == target
 
 
 # Against the emulator ------------------------------------------------------------

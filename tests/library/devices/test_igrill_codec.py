@@ -176,9 +176,23 @@ def test_one_byte_values_reject_other_lengths(
         decode(data)
 
 
-@pytest.mark.parametrize("decode", ONE_BYTE_DECODERS)
-def test_one_byte_values_accept_a_bytearray(decode: Callable[[bytearray], object]) -> None:
-    decode(bytearray(b"\x01"))  # notifications arrive as bytearray
+@pytest.mark.parametrize(
+    ("decode", "data", "value"),
+    [
+        (codec.decode_unit, "00", "°F"),  # I-10
+        (codec.decode_unit, "01", "°C"),  # I-10
+        (codec.decode_battery, "46", 70),  # I-7
+        (codec.decode_propane, "02", 50),  # I-15
+        (codec.decode_propane, "04", 100),  # I-15
+    ],
+    ids=["unit-F", "unit-C", "battery", "propane-half", "propane-full"],
+)
+def test_one_byte_values_accept_a_bytearray(
+    decode: Callable[[bytes | bytearray], object], data: str, value: object
+) -> None:
+    """Notifications arrive as bytearray: decoded to the fact sheet's value, as bytes are."""
+    assert decode(bytearray.fromhex(data)) == value
+    assert decode(bytearray.fromhex(data)) == decode(bytes.fromhex(data))
 
 
 def test_battery_above_100() -> None:

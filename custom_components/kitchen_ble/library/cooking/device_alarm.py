@@ -12,19 +12,22 @@ rules run in order:
 
 1. one of our writes on this link, as the device reports it: its
    confirmation; it and the older ones are forgotten;
-2. the value the current target maps to (the device's "no alarm" value
-   without a target): in agreement;
+2. the value the current target maps to in the display unit, or, without a
+   target, any value that means "no alarm" in that unit: in agreement;
 3. the first report after a (re)connection, or the first in a new display
    unit, while the probe has a target: the runtime is rewriting that target
    (the integration wins after a reconnect, and alarms are rewritten in a new
    unit), so the device's old or converted value is not taken;
-4. anything else is adopted: the device's "no alarm" value means no target,
-   otherwise the value in °C to 0.1.
+4. anything else is adopted: a value that means "no alarm" in the display
+   unit means no target, otherwise the value in °C to 0.1.
 
 An alarm value that only means "no alarm" never becomes a target, in either
-unit. Nothing here knows Home Assistant or a device family: the device's
-own mapping (what a written value reads back as, which value means no
-alarm) comes from its driver as ``AlarmReporting``.
+unit: a device that converts its alarm when its unit is switched turns its
+"no alarm" into another number (the BlueDOT's 255 °F into 124 °C), and only
+the driver knows which numbers those are in each unit. Nothing here knows
+Home Assistant or a device family: the device's own mapping (what a written
+value reads back as, which values mean no alarm in a unit) comes from its
+driver as ``AlarmReporting``.
 """
 
 from __future__ import annotations
@@ -45,8 +48,8 @@ class AlarmReporting(Protocol):
         """The value the device reports after ``high`` (None: no alarm) was written."""
         ...
 
-    def alarm_target(self, reported: int) -> int | None:
-        """The alarm a reported value stands for; None for the device's "no alarm"."""
+    def alarm_target(self, reported: int, unit: TemperatureUnit) -> int | None:
+        """The alarm a value reported in ``unit`` stands for; None for a "no alarm" value."""
         ...
 
 
@@ -121,10 +124,17 @@ class AlarmFollower:
         if reported in ours:  # 1. our write, confirmed
             del writes[: ours.index(reported) + 1]
             return False, None
-        if alarm.high == device.reported_alarm(device_value(target, unit)):  # 2. in agreement
+        if _agrees(device, alarm.high, unit, target):  # 2. in agreement
             return False, None
         if first and target is not None:  # 3. the runtime is writing the target back
             return False, None
         self.writes.clear(self.probe)  # 4. what we wrote before is history
-        high = device.alarm_target(alarm.high)
+        high = device.alarm_target(alarm.high, unit)
         return True, None if high is None else round(to_celsius(high, unit), 1)
+
+
+def _agrees(device: AlarmReporting, high: int, unit: TemperatureUnit, target: float | None) -> bool:
+    """Whether the reported ``high`` (in ``unit``) is what ``target`` (°C) is on the device."""
+    if target is None:
+        return device.alarm_target(high, unit) is None
+    return high == device.reported_alarm(device_value(target, unit))

@@ -23,6 +23,10 @@ INTERVAL_MIN: Final = 1  # seconds; one unsigned byte
 INTERVAL_MAX: Final = 255
 HIGH_ALARM_MIN: Final = 0  # display unit; one unsigned byte
 HIGH_ALARM_MAX: Final = 255
+NO_ALARM: Final = HIGH_ALARM_MAX  # what "no alarm" is written as, in either unit
+# 255 °F is 123.9 °C: what "no alarm" written in °F reads as once the device's
+# buttons switch it to °C. Whether the device rounds or cuts is unknown.
+NO_ALARM_FAHRENHEIT_IN_CELSIUS: Final = frozenset({123, 124})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,20 @@ def high_alarm_value(wanted: int | None) -> int:
     is left for ``encode_high_alarm`` to refuse).
     """
     return HIGH_ALARM_MAX if wanted is None else min(wanted, HIGH_ALARM_MAX)
+
+
+def means_no_alarm(value: int, unit: TemperatureUnit) -> bool:
+    """Whether a reported high alarm only stands for "no alarm" in the display unit ``unit``.
+
+    "No alarm" is written as 255 in the unit of the moment, and the device
+    converts its alarm when its unit is switched: 255 °F becomes 123.9 °C (124
+    or 123 whole degrees), 255 °C becomes 491 °F. So in °F, 255 and above
+    (nothing above 255 °F is ever written); in °C, 255 and above and the two
+    readings of 255 °F.
+    """
+    if value >= NO_ALARM:
+        return True
+    return unit == "°C" and value in NO_ALARM_FAHRENHEIT_IN_CELSIUS
 
 
 def encode_high_alarm(value: int) -> bytes:

@@ -19,7 +19,7 @@ from ..base import (
     UnsupportedDeviceError,
     has_characteristic,
 )
-from ..thermometer import DeviceAlarm, ThermometerState
+from ..thermometer import DeviceAlarm, TemperatureUnit, ThermometerState
 from . import codec
 from .models import CHAR_HIGH_ALARM, CHAR_INTERVAL, CHAR_UPDATES
 
@@ -52,9 +52,13 @@ class BlueDotDriver:
         """What the device reports after ``high`` was written (None and above 255: 255)."""
         return codec.high_alarm_value(high)
 
-    def alarm_target(self, reported: int) -> int | None:
-        """255 (or more) is what "no alarm" is written as: no target."""
-        return None if reported >= codec.HIGH_ALARM_MAX else reported
+    def alarm_target(self, reported: int, unit: TemperatureUnit) -> int | None:
+        """The alarm ``reported`` (in ``unit``) stands for; None for a "no alarm" value.
+
+        "No alarm" is 255 in either unit, and 124 (or 123) °C once the device
+        converted 255 °F (``codec.means_no_alarm``).
+        """
+        return None if codec.means_no_alarm(reported, unit) else reported
 
     async def async_start(self, client: GattClient) -> None:
         """Ask for fast updates and subscribe; returns without waiting for a packet."""
