@@ -29,7 +29,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from bleak import BleakClient
 from homeassistant.components import bluetooth
@@ -37,8 +37,10 @@ from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import CONNECTION_BLUETOOTH, DeviceInfo
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
+from homeassistant.util import dt as dt_util
 
 from .connection import ConnectError, async_connect, async_disconnect, async_release
 from .const import (
@@ -51,7 +53,13 @@ from .const import (
     UNAVAILABLE_GRACE_SECONDS,
 )
 from .library.devices import Driver, create_driver
-from .library.devices.base import LINK_ERRORS, DeviceError, ModelInfo, SerialGattClient
+from .library.devices.base import (
+    LINK_ERRORS,
+    DeviceError,
+    HandshakeError,
+    ModelInfo,
+    SerialGattClient,
+)
 from .library.listeners import Unsubscribe
 
 if TYPE_CHECKING:
@@ -60,6 +68,15 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 type SampleListener = Callable[[object], None]
+
+# Reachability problems the user can fix, as repair issues: the problem, and
+# how long it must last (or how often happen in a row) before the user is told.
+NO_ADAPTER: Final = "no_connectable_adapter"  # at once: nothing can connect at all
+SLOTS_FULL: Final = "no_free_slot"  # for five minutes: a proxy's slots stay taken
+SLOTS_FULL_FOR_SECONDS: Final = 300.0
+HANDSHAKE_REFUSED: Final = "handshake_refused"  # three times in a row
+HANDSHAKE_REFUSED_TIMES: Final = 3
+REACHABILITY_PROBLEMS: Final = (NO_ADAPTER, SLOTS_FULL, HANDSHAKE_REFUSED)
 
 
 class LinkCoordinator:
@@ -92,6 +109,8 @@ class LinkCoordinator:
         self._acted_on: bluetooth.BluetoothServiceInfoBleak | None = None
         self._reported_lost = False
         self._stopping = False
+        # the reachability problem of the failed attempts in a row: (problem, since, times)
+        self._problem: tuple[str, float, int] | None = None
 
     # --- what entities read -------------------------------------------------
 
@@ -149,10 +168,22 @@ class LinkCoordinator:
         )
         self._async_watch_presence()
         self._async_check_presence()
+        # A device that never comes after a restart shows no change to log: look once
+        # the usual grace is over.
+        self._unsubs.append(
+            async_call_later(self.hass, UNAVAILABLE_GRACE_SECONDS, self._async_check_first_link)
+        )
+
+    @callback
+    def _async_check_first_link(self, _now: Any) -> None:
+        if not self.available and self.hold_connection and not self._reported_lost:
+            _LOGGER.info("%s (%s) is unavailable", self.entry.title, self.address)
+            self._reported_lost = True
 
     async def async_stop(self) -> None:
         """Cancel everything this coordinator started and let the device go."""
         self._stopping = True
+        self._async_clear_problems()
         for unsub in self._unsubs:
             unsub()
         self._unsubs.clear()
@@ -181,6 +212,7 @@ class LinkCoordinator:
             await self._async_cancel_connect()  # else it would take the device after all
             await self._async_release()
             self._mark_unavailable()
+            self._async_clear_problems()  # released on purpose: nothing to fix
         self._async_notify()
 
     # --- connecting -----------------------------------------------------------
@@ -253,6 +285,43 @@ class LinkCoordinator:
         )
         self._retry_after = bluetooth.MONOTONIC_TIME() + self._backoff
         _LOGGER.debug("%s: connection failed (%s): %s", self.address, reason, err)
+        self._async_note_problem(reason, err)
+
+    @callback
+    def _async_note_problem(self, reason: str, err: Exception) -> None:
+        """Tell the user by a repair issue about a reachability problem they can fix."""
+        problem = {NO_ADAPTER: NO_ADAPTER, SLOTS_FULL: SLOTS_FULL}.get(reason)
+        if reason == "setup_failed" and isinstance(err, HandshakeError):
+            problem = HANDSHAKE_REFUSED
+        now = dt_util.utcnow().timestamp()
+        if problem is None:
+            self._problem = None
+            return
+        if self._problem is not None and self._problem[0] == problem:
+            since, times = self._problem[1], self._problem[2] + 1
+        else:
+            since, times = now, 1
+        self._problem = (problem, since, times)
+        if (
+            problem == NO_ADAPTER
+            or (problem == SLOTS_FULL and now - since >= SLOTS_FULL_FOR_SECONDS)
+            or (problem == HANDSHAKE_REFUSED and times >= HANDSHAKE_REFUSED_TIMES)
+        ):
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                f"{problem}_{self.entry.entry_id}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=problem,
+                translation_placeholders={"name": self.entry.title},
+            )
+
+    @callback
+    def _async_clear_problems(self) -> None:
+        self._problem = None
+        for problem in REACHABILITY_PROBLEMS:
+            ir.async_delete_issue(self.hass, DOMAIN, f"{problem}_{self.entry.entry_id}")
 
     @callback
     def _async_connected(self) -> None:
@@ -261,6 +330,7 @@ class LinkCoordinator:
         self.connect_count += 1
         self.last_error = None
         self._backoff = 0.0
+        self._async_clear_problems()
         self._cancel_timers()
         if self._reported_lost:
             _LOGGER.info("%s (%s) is available again", self.entry.title, self.address)
@@ -311,6 +381,7 @@ class LinkCoordinator:
             _LOGGER.info("%s (%s) is unavailable", self.entry.title, self.address)
             self._reported_lost = True
         self.available = False
+        self.rssi = None  # until it is heard again
 
     async def _async_release(self) -> None:
         client, self.client, self.gatt = self.client, None, None

@@ -29,6 +29,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Final
 
+from habluetooth import FALLBACK_MAXIMUM_STALE_ADVERTISEMENT_SECONDS
 from homeassistant.components.bluetooth import (
     BluetoothChange,
     BluetoothScanningMode,
@@ -44,6 +45,7 @@ from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.event import async_call_later
 
 from .library.devices.advertisers import COMPANY_ID, NodeReading, decode_node
 from .library.devices.base import ModelInfo
@@ -79,6 +81,7 @@ class NodeCoordinator(PassiveBluetoothProcessorCoordinator[NodeReading]):
         self.payload: bytes | None = None  # the bytes ``reading`` was decoded from
         self._previous: tuple[bytes | None, float] = (None, 0.0)  # the payload before, until
         self._listeners: list[CALLBACK_TYPE] = []
+        self._reported_lost = False
         self.device_info = DeviceInfo(
             name=entry.title, manufacturer=model.manufacturer, model=model.name
         )
@@ -106,6 +109,9 @@ class NodeCoordinator(PassiveBluetoothProcessorCoordinator[NodeReading]):
         reading = decode_node(payload)
         if reading is None:
             return  # another 0xFFFF user, or a garbled frame: quietly not a measurement
+        if self._reported_lost:
+            _LOGGER.info("%s (%s) is available again", self.entry.title, self.address)
+            self._reported_lost = False
         self._previous = (self.payload, service_info.time + REPEAT_WINDOW_SECONDS)
         self.reading = reading
         self.payload = bytes(payload)
@@ -117,8 +123,36 @@ class NodeCoordinator(PassiveBluetoothProcessorCoordinator[NodeReading]):
     def _async_handle_unavailable(self, service_info: BluetoothServiceInfoBleak) -> None:
         """The node has not been heard for Home Assistant's availability window."""
         super()._async_handle_unavailable(service_info)
+        self._async_report_lost()
         for listener in list(self._listeners):
             listener()
+
+    @callback
+    def async_start(self) -> CALLBACK_TYPE:
+        """Listen for the node; say once if it is not heard within the availability window."""
+        stop_listening = super().async_start()
+        # a node not heard since Home Assistant started shows no change to log
+        cancel_check = async_call_later(
+            self.hass, FALLBACK_MAXIMUM_STALE_ADVERTISEMENT_SECONDS, self._async_check_heard
+        )
+
+        @callback
+        def stop() -> None:
+            cancel_check()
+            stop_listening()
+
+        return stop
+
+    @callback
+    def _async_check_heard(self, _now: Any) -> None:
+        if self.reading is None:
+            self._async_report_lost()
+
+    @callback
+    def _async_report_lost(self) -> None:
+        if not self._reported_lost:
+            _LOGGER.info("%s (%s) is unavailable", self.entry.title, self.address)
+            self._reported_lost = True
 
 
 def node_key(name: str) -> PassiveBluetoothEntityKey:
