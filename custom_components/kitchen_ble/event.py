@@ -40,6 +40,10 @@ def descriptions(n: int) -> tuple[EventEntityDescription, ...]:
             translation_key="probe_alert",
             translation_placeholders={"probe": str(n)},
             event_types=EVENT_TYPES,
+            # Off by default: every state it writes is a second logbook line beside the
+            # integration's own, which says more ("... reached its target: 57 °C").
+            # Automations use the kitchen_ble_alert event; enable it to trigger on it.
+            entity_registry_enabled_default=False,
         ),
     )
 

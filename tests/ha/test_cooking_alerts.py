@@ -21,6 +21,9 @@ from emulator.proxy import VirtualProxy
 from .common import add_igrill, entity_id, settle, setup_device
 from .cooking import Recorder, advance, call, hold, set_number
 
+# The probes' alert event entities are disabled by default (README); these tests follow them.
+pytestmark = pytest.mark.usefixtures("all_entities_enabled")
+
 
 async def _thermometer(
     hass: HomeAssistant, proxy: VirtualProxy, model: str = "igrill_v2", **options: object
