@@ -39,6 +39,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (  # type: i
     AiohttpClientMocker,
 )
 
+from custom_components.kitchen_ble.library.cooking.alerts import AlertType
 from emulator.proxy import VirtualProxy
 from tests.ha.common import add_igrill, entity_id, settle, setup_device
 from tests.ha.cooking import hold, set_number
@@ -48,18 +49,9 @@ NOTIFY = "notify_probe_target.yaml"
 ANNOUNCE = "announce_probe_target.yaml"
 DROPPED = "notify_device_dropped.yaml"
 ALL_BLUEPRINTS = (NOTIFY, ANNOUNCE, DROPPED)
-ALERT_TYPES = {
-    "approaching",
-    "reached",
-    "exceeded",
-    "reminder",
-    "range_left",
-    "range_back",
-    "probe_unplugged",
-    "probe_inserted",
-    "device_disconnected",
-    "behind_schedule",
-}
+# What the integration fires: a new alert type shows up here by itself, and the
+# blueprints' choices and messages must follow it.
+ALERT_TYPES = {kind.value for kind in AlertType}
 PUSH_URL = "https://mobile-push.home-assistant.dev/push"
 AUTOMATION = "automation.automation_0"
 
@@ -253,6 +245,19 @@ async def test_blueprints_are_listed(hass: HomeAssistant, blueprint_folder: Path
         assert loaded.validate() is None
 
 
+async def test_the_alert_types_are_what_a_thermometers_event_entity_fires(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy
+) -> None:
+    """The blueprints offer every type the probe's alert entity says it fires, no other."""
+    device = await add_igrill(hass, virtual_proxy, "igrill_v2")
+    await setup_device(hass, device, "igrill_v2", title="iGrill V2")
+    # From the registry: the entity is disabled by default, its capabilities are kept.
+    entry = er.async_get(hass).async_get(entity_id(hass, device, "probe_1_alert", "event"))
+    assert entry is not None
+    assert entry.capabilities is not None
+    assert set(entry.capabilities["event_types"]) == ALERT_TYPES
+
+
 # --- notify_probe_target --------------------------------------------------------
 
 
@@ -389,40 +394,54 @@ async def test_notify_approaching_when_switched_on(
     ]
 
 
-@pytest.mark.parametrize(
-    ("changes", "message"),
-    [
-        (
-            {"type": "reminder", "temperature": 58.0},
-            "Reminder: Brisket is still at 58 °C (target 57 °C)",
-        ),
-        (
-            {"type": "range_left", "temperature": 131.5, "target": 130.0},
-            "Brisket left its range: 131.5 °C",
-        ),
-        (
-            {"type": "range_back", "temperature": 120.0, "target": None},
-            "Brisket is back in its range: 120 °C",
-        ),
-        (
-            {"type": "behind_schedule", "temperature": 40.0},
-            "Brisket is behind schedule: 40 °C (target 57 °C)",
-        ),
-        ({"type": "probe_unplugged", "temperature": None, "target": None}, "Brisket was unplugged"),
-        (
-            {"type": "probe_inserted", "label": "", "probe": 3},
-            "iGrill V2 0001 probe 3 was plugged in",
-        ),
-        (
-            {"type": "device_disconnected", "probe": None, "temperature": None, "target": None},
-            "iGrill V2 0001 dropped out of the cook",
-        ),
-        (
-            {"type": "reached", "unit": "°F", "temperature": 135.0, "target": 135.0},
-            "Brisket reached 135 °F (target 135 °F)",
-        ),
-    ],
-)
+MESSAGES: list[tuple[dict[str, Any], str]] = [
+    (
+        {"type": "approaching", "temperature": 52.0},
+        "Brisket is approaching its target: 52 °C (target 57 °C)",
+    ),
+    ({"type": "reached"}, "Brisket reached 57 °C (target 57 °C)"),
+    (
+        {"type": "exceeded", "temperature": 61.0},
+        "Brisket is past its target: 61 °C (target 57 °C)",
+    ),
+    (
+        {"type": "reminder", "temperature": 58.0},
+        "Reminder: Brisket is still at 58 °C (target 57 °C)",
+    ),
+    (
+        {"type": "range_left", "temperature": 131.5, "target": 130.0},
+        "Brisket left its range: 131.5 °C",
+    ),
+    (
+        {"type": "range_back", "temperature": 120.0, "target": None},
+        "Brisket is back in its range: 120 °C",
+    ),
+    (
+        {"type": "behind_schedule", "temperature": 40.0},
+        "Brisket is behind schedule: 40 °C (target 57 °C)",
+    ),
+    ({"type": "probe_unplugged", "temperature": None, "target": None}, "Brisket was unplugged"),
+    (
+        {"type": "probe_inserted", "label": "", "probe": 3},
+        "iGrill V2 0001 probe 3 was plugged in",
+    ),
+    (
+        {"type": "device_disconnected", "probe": None, "temperature": None, "target": None},
+        "iGrill V2 0001 dropped out of the cook",
+    ),
+    (
+        {"type": "reached", "unit": "°F", "temperature": 135.0, "target": 135.0},
+        "Brisket reached 135 °F (target 135 °F)",
+    ),
+]
+
+
+def test_every_alert_type_has_its_message() -> None:
+    """A new alert type needs its own sentence (else the template's ``label: type``)."""
+    assert {changes["type"] for changes, _ in MESSAGES} == ALERT_TYPES
+
+
+@pytest.mark.parametrize(("changes", "message"), MESSAGES)
 async def test_notify_message_of_every_type(
     hass: HomeAssistant,
     blueprint_folder: Path,

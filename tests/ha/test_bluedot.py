@@ -40,14 +40,13 @@ from custom_components.kitchen_ble.const import (
     EVENT_ALERT,
     EVENT_SESSION_ENDED,
     PRESENCE_CHECK_SECONDS,
-    UNAVAILABLE_GRACE_SECONDS,
 )
 from custom_components.kitchen_ble.library.devices.bluedot import BlueDotDriver
 from emulator.bluedot import HIGH_ALARM, INTERVAL, BlueDotDevice, create_bluedot
 from emulator.faults import Fault
 from emulator.proxy import VirtualProxy
 
-from .common import entity_id, settle, setup_device, state_of
+from .common import assert_no_errors, entity_id, settle, setup_device, state_of
 from .cooking import STILL, advance, call, set_number
 
 COORDINATOR = "custom_components.kitchen_ble.coordinator"
@@ -76,6 +75,20 @@ class Writes:
 
     def to(self, uuid: str) -> list[int]:
         return [data[0] for written, data in self.all if written == uuid]
+
+
+class Reads:
+    """Every GATT read the emulated device gets, in order."""
+
+    def __init__(self, device: BlueDotDevice) -> None:
+        self.all: list[str] = []
+        read = device.gatt_read
+
+        async def recorded(uuid: str) -> bytes:
+            self.all.append(uuid)
+            return await read(uuid)
+
+        device.gatt_read = recorded  # type: ignore[method-assign]
 
 
 async def _bluedot(
@@ -582,7 +595,11 @@ async def test_silent_device_goes_unavailable_and_comes_back(
     device.faults.set(Fault.SILENT)  # switched off
     device.faults.set(Fault.DROP_LINK)
     await settle(hass)
-    await _pass_time(hass, UNAVAILABLE_GRACE_SECONDS + 1)
+    await _pass_time(hass, 29)  # the README's grace: values stay for 30 s
+    for key in ("probe_connected", "alarm"):
+        assert state_of(hass, device, key, "binary_sensor") != STATE_UNAVAILABLE
+    assert state_of(hass, device, "probe_1") != STATE_UNAVAILABLE
+    await _pass_time(hass, 31)
     for key in ("probe_connected", "alarm"):
         assert state_of(hass, device, key, "binary_sensor") == STATE_UNAVAILABLE
     assert state_of(hass, device, "probe_1") == STATE_UNAVAILABLE
@@ -596,17 +613,35 @@ async def test_silent_device_goes_unavailable_and_comes_back(
     assert state_of(hass, device, "probe_connected", "binary_sensor") == STATE_ON
 
 
-async def test_read_timeout_does_not_matter(
-    hass: HomeAssistant, virtual_proxy: VirtualProxy
-) -> None:
-    """The BlueDOT pushes everything: nothing is ever read."""
-    device, entry = await _bluedot(hass, virtual_proxy, unit=C)
+async def test_nothing_is_ever_read(hass: HomeAssistant, virtual_proxy: VirtualProxy) -> None:
+    """The BlueDOT pushes everything: the flow's check, the link, its polls, an alarm, a
+    reconnect make no read at all (so reads that hang, fault ``read_timeout``, change
+    nothing)."""
+    device = virtual_proxy.add(create_bluedot(unit=C))
+    reads = Reads(device)
     device.faults.set(Fault.READ_TIMEOUT)
+    virtual_proxy.advertise(device)
+    await settle(hass)
+    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await settle(hass)
+    link = result["result"].runtime_data.link
+    assert link.connected
     _hold(device, 44.0)
     await _tick(hass, virtual_proxy)
-    await entry.runtime_data.link._async_poll()
-    assert entry.runtime_data.link.connected
+    await link._async_poll()  # a packet came since the start: nothing to do
+    await link._async_poll()  # none since the last poll: the interval is written again
+    await set_number(hass, device, "probe_1_target", 57)
+    assert device.high_alarm == 57
+    device.faults.set(Fault.DROP_LINK)
+    await settle(hass)
+    await _come_back(hass, virtual_proxy)
+    await _tick(hass, virtual_proxy)
+    assert link.connected
+    assert link.connect_count == 2
     assert abs(float(state_of(hass, device, "probe_1")) - 44) <= 1
+    assert reads.all == []
 
 
 async def test_no_free_slot_then_connects(hass: HomeAssistant, virtual_proxy: VirtualProxy) -> None:
@@ -650,6 +685,54 @@ async def test_malformed_packets_keep_the_link(
     await _tick(hass, virtual_proxy)
     assert abs(float(state_of(hass, device, "probe_1")) - 80) <= 1.5
     assert entry.runtime_data.link.connect_count == 1
+
+
+async def test_a_slow_link_connects_reports_writes_its_alarm_and_releases(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Fault ``slow``: each GATT operation takes 0.2 s (a far proxy). Everything still fits
+    in the timeouts: the link comes up, packets arrive, the alarm is written and
+    confirmed, and the goodbye lands before the device is let go."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.kitchen_ble")
+    device = virtual_proxy.add(create_bluedot(unit=F))
+    device.faults.slow_latency = 0.2
+    device.faults.set(Fault.SLOW)
+    writes = Writes(device)
+    virtual_proxy.advertise(device)
+    await settle(hass)
+    started = asyncio.get_running_loop().time()
+    entry = await setup_device(hass, device, "bluedot", title="BlueDOT")
+    link = entry.runtime_data.link
+    assert link.connected
+    assert link.connect_count == 1
+    assert link.last_error is None
+    assert device.interval == 2
+
+    _hold(device, 50.0)
+    await _tick(hass, virtual_proxy)
+    assert abs(float(state_of(hass, device, "probe_1")) - 50) <= 1
+    await set_number(hass, device, "probe_1_target", 57)
+    assert device.high_alarm == 135
+    for _ in range(3):
+        await _tick(hass, virtual_proxy)
+    assert _target(hass, device) == "57.0"
+    assert hass.data[DOMAIN].alarm_writes(device.address).of(1) == []  # confirmed
+
+    await hass.services.async_call(
+        "switch",
+        "turn_off",
+        {"entity_id": entity_id(hass, device, "hold_connection", "switch")},
+        blocking=True,
+    )
+    await settle(hass)
+    assert not device.connected
+    assert device.interval == 60, "the goodbye got through"
+    assert writes.to(INTERVAL) == [2, 60]
+    assert writes.to(HIGH_ALARM) == [150, 135]  # its own 150 °F adopted and written back once
+    assert "goodbye to the device failed" not in caplog.text
+    assert link.connect_count == 1, "no retry: nothing timed out"
+    assert asyncio.get_running_loop().time() - started < 10  # a few operations of 0.2 s
+    assert_no_errors(caplog)
 
 
 async def test_a_hanging_goodbye_does_not_hold_the_release(

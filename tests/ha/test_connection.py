@@ -24,11 +24,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
     async_fire_time_changed,
 )
 
-from custom_components.kitchen_ble.const import (
-    DOMAIN,
-    PRESENCE_CHECK_SECONDS,
-    UNAVAILABLE_GRACE_SECONDS,
-)
+from custom_components.kitchen_ble.const import DOMAIN, PRESENCE_CHECK_SECONDS
 from custom_components.kitchen_ble.coordinator import LinkCoordinator
 from emulator.faults import Fault
 from emulator.igrill import IGrillDevice
@@ -109,9 +105,12 @@ async def test_drop_grace_unavailable_and_back(
     await _drop(hass, device)
     assert not entry.runtime_data.link.connected
     assert state_of(hass, device, "connection", "binary_sensor") == STATE_OFF
-    # A blip is not an outage: values stay until the grace period is over.
+    # A blip is not an outage: values stay for the README's 30 s, then go.
     assert hass.states.get(probe).state != STATE_UNAVAILABLE
-    await _pass_time(hass, UNAVAILABLE_GRACE_SECONDS + 1)
+    await _pass_time(hass, 29)
+    assert hass.states.get(probe).state != STATE_UNAVAILABLE
+    assert state_of(hass, device, "battery") != STATE_UNAVAILABLE
+    await _pass_time(hass, 31)
     assert hass.states.get(probe).state == STATE_UNAVAILABLE
     assert state_of(hass, device, "connection", "binary_sensor") == STATE_OFF
     assert state_of(hass, device, "hold_connection", "switch") == STATE_ON
@@ -139,7 +138,7 @@ async def test_reconnect_within_grace_keeps_entities_available(
     await _drop(hass, device)
     await _advertise(hass, virtual_proxy)  # the device advertises again at once
     assert entry.runtime_data.link.connected
-    await _pass_time(hass, UNAVAILABLE_GRACE_SECONDS + 1)
+    await _pass_time(hass, 31)  # past the 30 s grace of the drop
     assert hass.states.get(probe).state != STATE_UNAVAILABLE
     assert entry.runtime_data.link.connect_count == 2
     assert not any("unavailable" in r.getMessage() for r in caplog.records)
@@ -406,6 +405,9 @@ async def test_unload_during_connect(
     device.faults.set(Fault.SLOW)
     device.faults.slow_latency = 0.2
     entry = await setup_device_nowait(hass, device)
+    await _until_the_device_is_connected(device)
+    assert not entry.runtime_data.link.connected, "the handshake is still under way"
+    assert virtual_proxy.connections == 1
     assert await hass.config_entries.async_unload(entry.entry_id)
     await settle(hass)
     assert not device.connected
@@ -421,11 +423,9 @@ async def test_release_while_connecting_lets_the_device_go(
     device.faults.set(Fault.SLOW)  # the handshake takes a while
     device.faults.slow_latency = 0.2
     entry = await setup_device_nowait(hass, device)
-    for _ in range(200):  # until the link is up and the handshake under way
-        if device.connected:
-            break
-        await asyncio.sleep(0.01)
-    assert not entry.runtime_data.link.connected
+    await _until_the_device_is_connected(device)
+    assert not entry.runtime_data.link.connected, "the handshake is still under way"
+    assert virtual_proxy.connections == 1
 
     switch = entity_id(hass, device, "hold_connection", "switch")
     await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)
@@ -439,6 +439,15 @@ async def test_release_while_connecting_lets_the_device_go(
     assert hass.states.get(switch).state == STATE_OFF
     assert hass.states.get(entity_id(hass, device, "probe_1")).state == STATE_UNAVAILABLE
     assert_no_errors(caplog)
+
+
+async def _until_the_device_is_connected(device: IGrillDevice) -> None:
+    """Wait (2 s at most) until the device has a link: the handshake starts on it."""
+    for _ in range(200):
+        if device.connected:
+            return
+        await asyncio.sleep(0.01)
+    pytest.fail("the link never came up")
 
 
 async def setup_device_nowait(hass: HomeAssistant, device: IGrillDevice):  # type: ignore[no-untyped-def]

@@ -279,6 +279,44 @@ async def test_repeats_are_not_new_measurements(
     assert coordinator.reading.temperature == pytest.approx(23.0, abs=0.2)
 
 
+async def test_a_late_copy_of_the_frame_before_counts_again_only_after_10_s(
+    hass: HomeAssistant, passive_proxy: PassiveProxy
+) -> None:
+    """A late copy of the previous frame within 10 s of the current one is a repeat (the
+    gateway's window in the fact sheet); the same bytes after 10 s are a measurement."""
+    node = passive_proxy.add(create_node(**_still_node()))
+    entry = await setup_node(hass, node)
+    coordinator: NodeCoordinator = entry.runtime_data.node
+    readings: list[float | None] = []
+    coordinator.async_add_listener(
+        lambda: readings.append(coordinator.reading and coordinator.reading.temperature)
+    )
+    node.room.temperature = 20.0
+    first = node.measure()
+    node.room.temperature = 22.0
+    second = node.measure()
+    start = monotonic_time_coarse()
+
+    async def heard(payload: bytes, after: float) -> None:
+        """One advertisement, ``after`` seconds after the first frame."""
+        passive_proxy.scanner._async_on_advertisement(
+            node.address, -60, None, [], {}, {COMPANY_ID: payload}, None, {}, start + after
+        )
+        await settle(hass)
+
+    await heard(first, 0.0)
+    await heard(second, 1.0)
+    assert readings == [pytest.approx(20.0, abs=0.2), pytest.approx(22.0, abs=0.2)]
+    await heard(first, 1.5)  # a slow proxy's copy, half a second late
+    await heard(b"\x00\x01", 1.6)  # not a node's frame: only so that the next is a change
+    await heard(first, 10.5)  # 9.5 s after the current frame
+    assert len(readings) == 2, "a copy of the frame before, within 10 s, is a repeat"
+    await heard(b"\x00\x01", 10.6)
+    await heard(first, 11.5)  # 10.5 s after the current frame: the room went back
+    assert readings[2:] == [pytest.approx(20.0, abs=0.2)]
+    assert float(node_state(hass, node, "temperature")) == pytest.approx(20.0, abs=0.2)
+
+
 async def test_unavailable_when_the_node_stops_advertising(
     hass: HomeAssistant, passive_proxy: PassiveProxy
 ) -> None:
