@@ -61,6 +61,7 @@ from .library.devices.base import (
     SerialGattClient,
 )
 from .library.listeners import Unsubscribe
+from .models import KIND_STATE_INTERVAL
 
 if TYPE_CHECKING:
     from .models import KitchenBleConfigEntry
@@ -111,6 +112,11 @@ class LinkCoordinator:
         self._stopping = False
         # the reachability problem of the failed attempts in a row: (problem, since, times)
         self._problem: tuple[str, float, int] | None = None
+        # state notifications of a fast device: the earliest loop time of the next,
+        # and the one held back until then
+        self._state_interval = KIND_STATE_INTERVAL[model.kind]
+        self._next_state_at = 0.0
+        self._held_state: asyncio.TimerHandle | None = None
 
     # --- what entities read -------------------------------------------------
 
@@ -399,6 +405,9 @@ class LinkCoordinator:
             if (cancel := getattr(self, name)) is not None:
                 cancel()
                 setattr(self, name, None)
+        if self._held_state is not None:
+            self._held_state.cancel()
+            self._held_state = None
 
     # --- talking to the device -----------------------------------------------
 
@@ -440,6 +449,24 @@ class LinkCoordinator:
 
     @callback
     def _async_driver_updated(self) -> None:
+        """The driver's state changed: tell state listeners, at most once per interval."""
+        if not self._state_interval:
+            self._async_notify()
+            return
+        if self._held_state is not None:
+            return  # one is waiting already and will carry this change too
+        now = self.hass.loop.time()
+        if now >= self._next_state_at:
+            self._async_notify_state()
+        else:
+            self._held_state = self.hass.loop.call_at(
+                self._next_state_at, self._async_notify_state
+            )
+
+    @callback
+    def _async_notify_state(self) -> None:
+        self._held_state = None
+        self._next_state_at = self.hass.loop.time() + self._state_interval
         self._async_notify()
 
     @callback

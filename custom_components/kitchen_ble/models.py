@@ -63,6 +63,16 @@ KIND_PLATFORMS: Final[dict[DeviceKind, tuple[Platform, ...]]] = {
     DeviceKind.SCALE: _ALL,
 }
 
+# The shortest time between two state notifications of a device's link (s):
+# telemetry at 5 Hz (an espresso machine) or 10 Hz (a scale) reaches entities
+# at most this often, and every sample still reaches the sample listeners.
+KIND_STATE_INTERVAL: Final[dict[DeviceKind, float]] = {
+    DeviceKind.THERMOMETER: 0.0,
+    DeviceKind.SENSOR_NODE: 0.0,
+    DeviceKind.ESPRESSO_MACHINE: 1.0,
+    DeviceKind.SCALE: 0.5,
+}
+
 
 @dataclass(slots=True)
 class KitchenBleData:

@@ -18,9 +18,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
 from custom_components.kitchen_ble.library.devices import create_driver
-from custom_components.kitchen_ble.library.devices.base import ModelInfo, SerialGattClient
+from custom_components.kitchen_ble.library.devices.base import (
+    DeviceKind,
+    ModelInfo,
+    SerialGattClient,
+)
 from custom_components.kitchen_ble.library.devices.igrill.codec import encode_threshold
 from custom_components.kitchen_ble.library.devices.igrill.models import CHAR_THRESHOLDS
+from custom_components.kitchen_ble.models import KIND_STATE_INTERVAL
 from emulator.faults import Fault
 from emulator.igrill import IGrillDevice
 from emulator.proxy import VirtualProxy
@@ -138,3 +143,60 @@ async def test_samples_reach_sample_listeners_at_full_rate_and_no_entity(
     unsubscribe()
     given["on_sample"](("sample", 50))
     assert len(samples) == 50
+
+
+async def test_state_listeners_of_a_fast_device_hear_at_most_once_per_interval(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy
+) -> None:
+    """An espresso machine's 5 Hz telemetry reaches entities at most once a second."""
+    given: dict[str, Callable[[], None]] = {}
+
+    def create(
+        model: ModelInfo, on_update: Callable[[], None], on_sample: Callable[[object], None]
+    ):  # type: ignore[no-untyped-def]
+        given["on_update"] = on_update
+        return create_driver(model, on_update, on_sample)
+
+    device = await add_igrill(hass, virtual_proxy, "igrill_v2")
+    with (
+        patch.dict(KIND_STATE_INTERVAL, {DeviceKind.THERMOMETER: 1.0}),  # as an espresso machine
+        patch("custom_components.kitchen_ble.coordinator.create_driver", create),
+    ):
+        entry = await setup_device(hass, device, "igrill_v2")
+    link = entry.runtime_data.link
+    assert link is not None
+    await asyncio.sleep(1.2)  # what connecting reported has gone out
+    heard: list[float] = []
+    link.async_add_listener(lambda: heard.append(hass.loop.time()))
+
+    start = hass.loop.time()
+    for _ in range(5):  # a second of 5 Hz samples, all at once
+        given["on_update"]()
+    assert len(heard) == 1, "the first change goes out at once"
+    await asyncio.sleep(1.2)
+    assert len(heard) == 2, "the others are carried by one more, an interval later"
+    assert heard[1] - heard[0] >= 1.0
+    assert heard[1] - start < 1.2
+    await asyncio.sleep(1.2)
+    assert len(heard) == 2, "nothing more without a change"
+
+
+async def test_state_listeners_of_a_thermometer_hear_every_change(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy
+) -> None:
+    given: dict[str, Callable[[], None]] = {}
+
+    def create(
+        model: ModelInfo, on_update: Callable[[], None], on_sample: Callable[[object], None]
+    ):  # type: ignore[no-untyped-def]
+        given["on_update"] = on_update
+        return create_driver(model, on_update, on_sample)
+
+    device = await add_igrill(hass, virtual_proxy, "igrill_v2")
+    with patch("custom_components.kitchen_ble.coordinator.create_driver", create):
+        entry = await setup_device(hass, device, "igrill_v2")
+    heard: list[None] = []
+    entry.runtime_data.link.async_add_listener(lambda: heard.append(None))
+    for _ in range(5):
+        given["on_update"]()
+    assert len(heard) == 5
