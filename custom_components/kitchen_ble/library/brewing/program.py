@@ -24,10 +24,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Final, Self
 
 from ..cooking.targets import MAX_TEMPERATURE, MIN_TEMPERATURE
 from ..cooking.validation import (
+    MAX_TIMESTAMP,
+    MAX_TIMESTAMP_TEXT,
     as_float,
     as_list,
     as_mapping,
@@ -47,6 +50,15 @@ MAX_DEVIATION_BAND: Final = 50.0
 MAX_REACH_TIMEOUT: Final = 7 * 86400.0
 MAX_DEVIATION_TIME: Final = 86400.0
 MAX_SENSOR_LOST_AFTER: Final = 86400.0
+MAX_UNTIL: Final = MAX_TIMESTAMP  # epoch seconds; a later end time no zone can show
+# The program's alarm settings, in the order they are checked.
+SETTINGS: Final = (
+    "tolerance",
+    "reach_timeout",
+    "deviation_band",
+    "deviation_time",
+    "sensor_lost_after",
+)
 
 DEFAULT_TOLERANCE: Final = 0.5  # °C; the brewer's "at temperature"
 DEFAULT_REACH_TIMEOUT: Final = 1800.0  # s after the ramp; 0 = off
@@ -70,6 +82,7 @@ ERROR_KEYS: Final = frozenset(
         "step_hold_and_until",  # step
         "step_hold_out_of_range",  # step, hold, max_days
         "step_until_invalid",  # step
+        "step_until_too_late",  # step, max
         "step_until_not_increasing",  # step
         "step_ramp_not_positive",  # step
         "step_ramp_too_fast",  # step, ramp, max
@@ -117,6 +130,8 @@ class ProgramError(ValueError):
 
 
 def _text(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        return format(Decimal(value), ".6g")  # str() refuses integers of 4300+ digits
     return format(value, "g") if isinstance(value, float) else str(value)
 
 
@@ -151,6 +166,8 @@ class Step:
             )
         if self.until is not None and not 0.0 < self.until < math.inf:
             raise ProgramError("step_until_invalid")
+        if self.until is not None and self.until > MAX_UNTIL:
+            raise ProgramError("step_until_too_late", {"max": MAX_TIMESTAMP_TEXT})
         if self.ramp is not None:
             if not self.ramp > 0.0:
                 raise ProgramError("step_ramp_not_positive")
@@ -230,22 +247,8 @@ class Program:
             if previous is not None and step.until <= previous:
                 raise ProgramError("step_until_not_increasing", {"step": index + 1})
             previous = step.until
-        _check_range("tolerance", self.tolerance, 0.0, MAX_TOLERANCE, low_open=True)
-        _check_range("reach_timeout", self.reach_timeout, 0.0, MAX_REACH_TIMEOUT, minutes=True)
-        if not self.tolerance < self.deviation_band <= MAX_DEVIATION_BAND:
-            raise ProgramError(
-                "deviation_band_out_of_range",
-                {"value": self.deviation_band, "min": self.tolerance, "max": MAX_DEVIATION_BAND},
-            )
-        _check_range("deviation_time", self.deviation_time, 0.0, MAX_DEVIATION_TIME, minutes=True)
-        _check_range(
-            "sensor_lost_after",
-            self.sensor_lost_after,
-            0.0,
-            MAX_SENSOR_LOST_AFTER,
-            low_open=True,
-            minutes=True,
-        )
+        for name in SETTINGS:
+            check_setting(name, getattr(self, name), tolerance=self.tolerance)
 
     def check_until(self, now: float) -> None:
         """ProgramError if a step's end time is not after ``now``."""
@@ -289,6 +292,33 @@ class Program:
             deviation_time=_number(raw, "deviation_time", DEFAULT_DEVIATION_TIME),
             sensor_lost_after=_number(raw, "sensor_lost_after", DEFAULT_SENSOR_LOST_AFTER),
         )
+
+
+def check_setting(name: str, value: float, *, tolerance: float = DEFAULT_TOLERANCE) -> None:
+    """ProgramError ``<name>_out_of_range`` unless ``value`` fits the setting ``name``.
+
+    NaN and the infinities never fit. ``tolerance`` is the deviation band's
+    lower bound. (``Program.from_dict`` refuses a non-finite number as a broken
+    value; a service that reads minutes asks here for the error with the range.)
+    """
+    if name == "tolerance":
+        _check_range("tolerance", value, 0.0, MAX_TOLERANCE, low_open=True)
+    elif name == "reach_timeout":
+        _check_range("reach_timeout", value, 0.0, MAX_REACH_TIMEOUT, minutes=True)
+    elif name == "deviation_band":
+        if not tolerance < value <= MAX_DEVIATION_BAND:
+            raise ProgramError(
+                "deviation_band_out_of_range",
+                {"value": value, "min": tolerance, "max": MAX_DEVIATION_BAND},
+            )
+    elif name == "deviation_time":
+        _check_range("deviation_time", value, 0.0, MAX_DEVIATION_TIME, minutes=True)
+    elif name == "sensor_lost_after":
+        _check_range(
+            "sensor_lost_after", value, 0.0, MAX_SENSOR_LOST_AFTER, low_open=True, minutes=True
+        )
+    else:
+        raise KeyError(name)
 
 
 def _check_step_count(count: int) -> None:
@@ -388,10 +418,11 @@ class ProgramLibrary:
     def create(self, program: Program | Mapping[str, Any], now: float) -> Program:
         """Add a program; from data without an "id" the id is made from the name."""
         if not isinstance(program, Program):
-            name = program.get("name")
-            if "id" not in program and isinstance(name, str):
-                program = {**program, "id": self.new_id(name)}
-            program = Program.from_dict(program)
+            raw = _read(as_mapping, program, "program", "invalid_value")
+            name = raw.get("name")
+            if "id" not in raw and isinstance(name, str):
+                raw = {**raw, "id": self.new_id(name)}
+            program = Program.from_dict(raw)
         program.check_until(now)
         self._check_new(program)
         self._programs[program.id] = program
@@ -401,7 +432,8 @@ class ProgramLibrary:
         """Replace a program as a whole; its id stays."""
         self.get(program_id)
         if not isinstance(program, Program):
-            program = Program.from_dict({**program, "id": program_id})
+            raw = _read(as_mapping, program, "program", "invalid_value")
+            program = Program.from_dict({**raw, "id": program_id})
         elif program.id != program_id:
             raise ProgramError("program_id_invalid", {"program": program.id, "max": MAX_ID_LENGTH})
         program.check_until(now)

@@ -42,6 +42,7 @@ from enum import StrEnum
 from typing import Any, Self
 
 from ..cooking.validation import (
+    MAX_TIMESTAMP,
     as_bool,
     as_enum,
     as_float,
@@ -380,12 +381,14 @@ class ProgramRun:
             raise ValueError(f"step: {index!r} does not fit state {run._state.value!r}")
         run._index = index
         run._run = as_int(raw.get("run", 0), "run")
-        run._started_at = as_opt_float(raw.get("started_at"), "started_at")
-        run._elapsed = as_float(raw.get("elapsed", 0.0), "elapsed")
-        run._since = as_float(raw.get("since", 0.0), "since")
-        run._step_began = as_float(raw.get("step_began", 0.0), "step_began")
+        started_at = raw.get("started_at")
+        run._started_at = None if started_at is None else _time(started_at, "started_at")
+        run._elapsed = _time(raw.get("elapsed", 0.0), "elapsed")
+        run._since = _time(raw.get("since", 0.0), "since")
+        run._step_began = _time(raw.get("step_began", 0.0), "step_began")
         run._origin = as_opt_float(raw.get("origin"), "origin")
-        run._reached_at = as_opt_float(raw.get("reached_at"), "reached_at")
+        reached_at = raw.get("reached_at")
+        run._reached_at = None if reached_at is None else _time(reached_at, "reached_at")
         run._tracking = as_bool(raw.get("tracking", False), "tracking")
         run._reach_alarmed = as_bool(raw.get("reach_alarmed", False), "reach_alarmed")
         run._lost_alarmed = as_bool(raw.get("lost_alarmed", False), "lost_alarmed")
@@ -393,6 +396,17 @@ class ProgramRun:
             raw.get("deviation", {}), band=program.deviation_band, delay=program.deviation_time
         )
         return run
+
+
+def _time(value: object, name: str) -> float:
+    """A stored time: epoch seconds or seconds of the active clock, both never negative.
+
+    (Beyond ``MAX_TIMESTAMP`` the clock arithmetic would reach inf and NaN.)
+    """
+    seconds = as_float(value, name)
+    if not 0.0 <= seconds <= MAX_TIMESTAMP:
+        raise ValueError(f"{name}: {seconds:g} s is not a time")
+    return seconds
 
 
 def _monitor(program: Program) -> DeviationMonitor:

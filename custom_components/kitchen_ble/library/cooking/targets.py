@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Any, Final, Self
 
@@ -12,6 +11,8 @@ from .validation import as_float, as_mapping, as_opt_float, as_str
 MIN_TEMPERATURE: Final = -50.0
 MAX_TEMPERATURE: Final = 400.0
 MAX_PRE_ALERT_OFFSET: Final = 100.0
+MIN_REMINDER_INTERVAL: Final = 60.0  # s; 0 turns reminders off
+MAX_REMINDER_INTERVAL: Final = 240 * 60.0  # s
 MAX_LABEL_LENGTH: Final = 64
 
 
@@ -39,8 +40,14 @@ class ProbeTarget:
             raise ValueError(f"preset: unknown preset {self.preset!r}")
         if not 0.0 <= self.pre_alert_offset <= MAX_PRE_ALERT_OFFSET:
             raise ValueError(f"pre_alert_offset: {self.pre_alert_offset} not in 0..100 °C")
-        if not (math.isfinite(self.reminder_interval) and self.reminder_interval >= 0.0):
-            raise ValueError(f"reminder_interval: {self.reminder_interval} must be >= 0 s")
+        # a shorter interval than a minute is no reminder but a siren (and a tiny
+        # one overflows the reminder grid); the negated form also rejects NaN
+        interval = self.reminder_interval
+        if interval != 0.0 and not MIN_REMINDER_INTERVAL <= interval <= MAX_REMINDER_INTERVAL:
+            raise ValueError(
+                f"reminder_interval: {interval} s is neither 0 (off) nor in "
+                f"{MIN_REMINDER_INTERVAL:g}..{MAX_REMINDER_INTERVAL:g} s"
+            )
         if len(self.label) > MAX_LABEL_LENGTH:
             raise ValueError(f"label: longer than {MAX_LABEL_LENGTH} characters")
         if (
