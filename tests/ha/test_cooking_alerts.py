@@ -11,7 +11,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import METRIC_SYSTEM, US_CUSTOMARY_SYSTEM
 
-from custom_components.kitchen_ble.const import DOMAIN, UNAVAILABLE_GRACE_SECONDS
+from custom_components.kitchen_ble.const import DOMAIN
 from custom_components.kitchen_ble.library.cooking.alerts import AlertType
 from custom_components.kitchen_ble.logbook import describe_alert
 from emulator.faults import Fault
@@ -23,6 +23,8 @@ from .cooking import Recorder, advance, call, hold, set_number
 
 # The probes' alert event entities are disabled by default (README); these tests follow them.
 pytestmark = pytest.mark.usefixtures("all_entities_enabled")
+
+GRACE = 30  # s a device may be away before it counts as gone (README)
 
 
 async def _thermometer(
@@ -228,7 +230,7 @@ async def test_device_disconnected_during_a_session(
     # outside a session a drop is no alert
     device.faults.set(Fault.SILENT)
     device.faults.set(Fault.DROP_LINK)
-    await advance(hass, freezer, virtual_proxy, UNAVAILABLE_GRACE_SECONDS + 5, step=5)
+    await advance(hass, freezer, virtual_proxy, GRACE + 5, step=5)
     assert record.types() == []
     ready_at = entity_id(hass, device, "probe_1_ready_at")
     assert hass.states.get(ready_at).state == "unavailable", "no stale time to target"
@@ -245,7 +247,7 @@ async def test_device_disconnected_during_a_session(
     device.faults.set(Fault.DROP_LINK)
     await advance(hass, freezer, virtual_proxy, 10, step=5)
     assert record.types() == [], "a blip is not a disconnect"
-    await advance(hass, freezer, virtual_proxy, UNAVAILABLE_GRACE_SECONDS, step=5)
+    await advance(hass, freezer, virtual_proxy, GRACE, step=5)
     assert record.types() == ["device_disconnected"]
     assert record.bus[0]["probe"] is None
     assert record.bus[0]["device_id"] == _device_id(hass, device)

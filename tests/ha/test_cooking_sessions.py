@@ -28,10 +28,8 @@ from custom_components.kitchen_ble.const import (
     DOMAIN,
     EVENT_SESSION_ENDED,
     EVENT_SESSION_STARTED,
-    UNAVAILABLE_GRACE_SECONDS,
 )
 from custom_components.kitchen_ble.cooking import STORE_KEY
-from custom_components.kitchen_ble.library.cooking.session import DEFAULT_GRACE
 from emulator.faults import Fault
 from emulator.igrill import IGrillDevice
 from emulator.proxy import VirtualProxy
@@ -40,6 +38,9 @@ from .common import add_igrill, entity_id, settle, setup_device, state_of
 from .cooking import Recorder, advance, call, hold, set_number
 
 RECORDER_EVENT_LIMIT = 32 * 1024
+
+GRACE = 30  # s a device may be away before it counts as gone (README)
+LEAVE_AFTER = 600  # s a lost device stays in the cook and may rejoin (README: 10 minutes)
 
 
 def _device_id(hass: HomeAssistant, device: IGrillDevice) -> str:
@@ -283,7 +284,7 @@ async def test_a_device_drops_and_rejoins_within_grace(
     hass: HomeAssistant, virtual_proxy: VirtualProxy, freezer: FrozenDateTimeFactory
 ) -> None:
     big, small, record = await _cook_on_two_then_lose_one(hass, virtual_proxy)
-    await advance(hass, freezer, virtual_proxy, UNAVAILABLE_GRACE_SECONDS + 10, step=5)
+    await advance(hass, freezer, virtual_proxy, GRACE + 10, step=5)
     assert record.types() == ["device_disconnected"]
     assert record.bus[0]["device_id"] == _device_id(hass, small)
     session = hass.data[DOMAIN].session
@@ -306,9 +307,9 @@ async def test_a_device_gone_beyond_grace_leaves_the_cook(
     hass: HomeAssistant, virtual_proxy: VirtualProxy, freezer: FrozenDateTimeFactory
 ) -> None:
     _big, small, record = await _cook_on_two_then_lose_one(hass, virtual_proxy)
-    await advance(hass, freezer, virtual_proxy, UNAVAILABLE_GRACE_SECONDS + 10, step=5)
+    await advance(hass, freezer, virtual_proxy, GRACE + 10, step=5)
     assert record.types() == ["device_disconnected"]
-    await advance(hass, freezer, virtual_proxy, DEFAULT_GRACE, step=30)
+    await advance(hass, freezer, virtual_proxy, LEAVE_AFTER, step=30)
     session = hass.data[DOMAIN].session
     assert session.members[small.address].status == "left"
     assert state_of(hass, small, "cooking", "binary_sensor") == STATE_OFF
@@ -336,11 +337,11 @@ async def test_a_device_that_stays_away_after_a_reload_is_reported(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await settle(hass)
     assert record.types() == []
-    await advance(hass, freezer, virtual_proxy, UNAVAILABLE_GRACE_SECONDS + 10, step=5)
+    await advance(hass, freezer, virtual_proxy, GRACE + 10, step=5)
     assert record.types() == ["device_disconnected"]
     session = hass.data[DOMAIN].session
     assert session.members[small.address].status == "lost"
-    await advance(hass, freezer, virtual_proxy, DEFAULT_GRACE, step=30)
+    await advance(hass, freezer, virtual_proxy, LEAVE_AFTER, step=30)
     assert session.members[small.address].status == "left"
     assert state_of(hass, small, "cooking", "binary_sensor") == STATE_OFF
     assert state_of(hass, big, "cooking", "binary_sensor") == STATE_ON
@@ -436,6 +437,6 @@ async def test_a_device_outside_the_cook_may_drop_quietly(
     record = Recorder(hass)
     small.faults.set(Fault.SILENT)
     small.faults.set(Fault.DROP_LINK)
-    await advance(hass, freezer, virtual_proxy, UNAVAILABLE_GRACE_SECONDS + 10, step=5)
+    await advance(hass, freezer, virtual_proxy, GRACE + 10, step=5)
     assert record.types() == []
     assert state_of(hass, small, "cooking", "binary_sensor") == STATE_OFF

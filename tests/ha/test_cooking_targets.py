@@ -32,7 +32,7 @@ PER_PROBE = {
     ("number", "target"): True,
     ("select", "preset"): True,
     ("text", "label"): True,
-    ("event", "alert"): True,
+    ("event", "alert"): False,  # its events would be a second logbook line (README)
     ("sensor", "ready_at"): True,
     ("sensor", "time_remaining"): False,
     ("number", "pre_alert"): False,
