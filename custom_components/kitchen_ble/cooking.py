@@ -44,7 +44,7 @@ from .library.cooking.eta import REFRESH_SECONDS
 from .library.cooking.manager import SessionManager
 from .library.cooking.session import DeviceStatus, Session
 from .library.cooking.state import CookDevice, ProbeCook
-from .library.cooking.targets import ProbeTarget
+from .library.cooking.targets import ProbeTarget, TargetError
 from .library.cooking.validation import as_mapping
 from .library.devices.base import Capability, ProbeAlarmDriver
 from .library.devices.thermometer import to_celsius, to_device_unit
@@ -205,8 +205,8 @@ class CookingRuntime(FeatureRuntime):
         probe = self.probe(key, number)
         try:
             setting = change(probe.setting)
-        except ValueError as err:
-            raise invalid("invalid_setting", reason=str(err)) from err
+        except TargetError as err:
+            raise invalid(err.key, **err.placeholders) from err
         old_limits = probe.device_limits()
         probe.apply(setting, probe.range_alarm if range_alarm is None else range_alarm)
         probe.update_eta(now())

@@ -156,7 +156,8 @@ async def test_bad_range_is_refused_and_changes_nothing(
     await set_number(hass, device, "probe_2_range_max", 120)
     with pytest.raises(ServiceValidationError) as err:
         await set_number(hass, device, "probe_2_range_min", 130)
-    assert err.value.translation_key == "invalid_setting"
+    assert err.value.translation_key == "range_inverted"
+    assert err.value.translation_placeholders == {"min": "130", "max": "120"}
     assert err.value.translation_domain == "kitchen_ble"
     assert state_of(hass, device, "probe_2_range_min", "number") == STATE_UNKNOWN
     await set_number(hass, device, "probe_2_range_min", 100)

@@ -9,7 +9,7 @@ from dataclasses import FrozenInstanceError
 import pytest
 
 from custom_components.kitchen_ble.library.cooking.presets import CUSTOM
-from custom_components.kitchen_ble.library.cooking.targets import ProbeTarget
+from custom_components.kitchen_ble.library.cooking.targets import ProbeTarget, TargetError
 
 
 def test_defaults() -> None:
@@ -28,27 +28,30 @@ def test_is_frozen() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "key"),
     [
-        ({"target": 400.1}, "target"),
-        ({"target": -50.1}, "target"),
-        ({"target": math.nan}, "target"),
-        ({"range_min": 500.0}, "range_min"),
-        ({"range_max": -60.0}, "range_max"),
-        ({"range_min": 120.0, "range_max": 120.0}, "range"),
-        ({"range_min": 130.0, "range_max": 120.0}, "range"),
-        ({"preset": "beef_blue"}, "preset"),
-        ({"pre_alert_offset": -1.0}, "pre_alert_offset"),
-        ({"pre_alert_offset": 101.0}, "pre_alert_offset"),
-        ({"pre_alert_offset": math.nan}, "pre_alert_offset"),
-        ({"reminder_interval": -1.0}, "reminder_interval"),
-        ({"reminder_interval": math.inf}, "reminder_interval"),
-        ({"label": "x" * 65}, "label"),
+        ({"target": 400.1}, "target_out_of_range"),
+        ({"target": -50.1}, "target_out_of_range"),
+        ({"target": math.nan}, "target_out_of_range"),
+        ({"range_min": 500.0}, "range_out_of_range"),
+        ({"range_max": -60.0}, "range_out_of_range"),
+        ({"range_min": 120.0, "range_max": 120.0}, "range_inverted"),
+        ({"range_min": 130.0, "range_max": 120.0}, "range_inverted"),
+        ({"preset": "beef_blue"}, "unknown_preset"),
+        ({"pre_alert_offset": -1.0}, "pre_alert_out_of_range"),
+        ({"pre_alert_offset": 101.0}, "pre_alert_out_of_range"),
+        ({"pre_alert_offset": math.nan}, "pre_alert_out_of_range"),
+        ({"reminder_interval": -1.0}, "reminder_out_of_range"),
+        ({"reminder_interval": math.inf}, "reminder_out_of_range"),
+        ({"label": "x" * 65}, "label_too_long"),
     ],
 )
-def test_validation(kwargs: dict[str, object], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+def test_validation(kwargs: dict[str, object], key: str) -> None:
+    """Each rule is a typed error whose key is the translated message the user sees."""
+    with pytest.raises(TargetError) as err:
         ProbeTarget(**kwargs)  # type: ignore[arg-type]
+    assert err.value.key == key
+    assert all(isinstance(value, str) for value in err.value.placeholders.values())
 
 
 def test_limits_are_inclusive_and_one_sided_ranges_allowed() -> None:
@@ -63,7 +66,7 @@ def test_with_preset_sets_target_and_custom_keeps_it() -> None:
     assert (steak.preset, steak.target, steak.label) == ("beef_medium_rare", 57.0, "Steak")
     custom = steak.with_preset(CUSTOM)
     assert (custom.preset, custom.target) == (CUSTOM, 57.0)
-    with pytest.raises(ValueError, match="unknown preset"):
+    with pytest.raises(TargetError, match="unknown_preset"):
         steak.with_preset("nope")
 
 
@@ -102,13 +105,13 @@ def test_from_dict_defaults_and_unknown_keys() -> None:
         ([], "probe target: expected an object"),
         ({"target": "60"}, "target: expected a number"),
         ({"target": True}, "target: expected a number"),
-        ({"target": 1000}, "target: 1000.0 not in -50..400"),
+        ({"target": 1000}, "target_out_of_range"),
         ({"preset": 3}, "preset: expected a string"),
-        ({"preset": "beef_blue"}, "preset: unknown preset"),
+        ({"preset": "beef_blue"}, "unknown_preset"),
         ({"pre_alert_offset": None}, "pre_alert_offset: expected a number"),
         ({"reminder_interval": "5 min"}, "reminder_interval: expected a number"),
         ({"label": None}, "label: expected a string"),
-        ({"range_min": 130, "range_max": 120}, "range: min 130.0 must be below max 120.0"),
+        ({"range_min": 130, "range_max": 120}, "range_inverted"),
         ({"range_max": float("inf")}, "range_max: expected a finite number"),
     ],
 )

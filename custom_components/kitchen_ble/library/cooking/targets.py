@@ -16,6 +16,15 @@ MAX_REMINDER_INTERVAL: Final = 240 * 60.0  # s
 MAX_LABEL_LENGTH: Final = 64
 
 
+class TargetError(ValueError):
+    """A probe setting that cannot be: ``key`` names the rule (a translation key)."""
+
+    def __init__(self, key: str, **placeholders: str) -> None:
+        super().__init__(f"{key}: {placeholders}")
+        self.key = key
+        self.placeholders = placeholders
+
+
 @dataclass(frozen=True, slots=True)
 class ProbeTarget:
     """Frozen so every instance has passed validation; change it with the ``with_*`` helpers.
@@ -33,29 +42,36 @@ class ProbeTarget:
     range_max: float | None = None
 
     def __post_init__(self) -> None:
-        _check_temperature(self.target, "target")
-        _check_temperature(self.range_min, "range_min")
-        _check_temperature(self.range_max, "range_max")
+        _check_temperature(self.target, "target_out_of_range")
+        _check_temperature(self.range_min, "range_out_of_range")
+        _check_temperature(self.range_max, "range_out_of_range")
         if not is_preset(self.preset):
-            raise ValueError(f"preset: unknown preset {self.preset!r}")
+            raise TargetError("unknown_preset", preset=self.preset)
         if not 0.0 <= self.pre_alert_offset <= MAX_PRE_ALERT_OFFSET:
-            raise ValueError(f"pre_alert_offset: {self.pre_alert_offset} not in 0..100 °C")
+            raise TargetError(
+                "pre_alert_out_of_range",
+                value=f"{self.pre_alert_offset:g}",
+                max=f"{MAX_PRE_ALERT_OFFSET:g}",
+            )
         # a shorter interval than a minute is no reminder but a siren (and a tiny
         # one overflows the reminder grid); the negated form also rejects NaN
         interval = self.reminder_interval
         if interval != 0.0 and not MIN_REMINDER_INTERVAL <= interval <= MAX_REMINDER_INTERVAL:
-            raise ValueError(
-                f"reminder_interval: {interval} s is neither 0 (off) nor in "
-                f"{MIN_REMINDER_INTERVAL:g}..{MAX_REMINDER_INTERVAL:g} s"
+            raise TargetError(  # in minutes, as the user sets it
+                "reminder_out_of_range",
+                value=f"{interval / 60:g}",
+                max=f"{MAX_REMINDER_INTERVAL / 60:g}",
             )
         if len(self.label) > MAX_LABEL_LENGTH:
-            raise ValueError(f"label: longer than {MAX_LABEL_LENGTH} characters")
+            raise TargetError("label_too_long", max=str(MAX_LABEL_LENGTH))
         if (
             self.range_min is not None
             and self.range_max is not None
             and not self.range_min < self.range_max
         ):
-            raise ValueError(f"range: min {self.range_min} must be below max {self.range_max}")
+            raise TargetError(
+                "range_inverted", min=f"{self.range_min:g}", max=f"{self.range_max:g}"
+            )
 
     @property
     def has_range(self) -> bool:
@@ -63,6 +79,8 @@ class ProbeTarget:
 
     def with_preset(self, preset_id: str) -> ProbeTarget:
         """Select a preset: it sets the target; "custom" keeps the current one."""
+        if not is_preset(preset_id):
+            raise TargetError("unknown_preset", preset=preset_id)
         value = preset_target(preset_id)
         return replace(self, preset=preset_id, target=self.target if value is None else value)
 
@@ -102,7 +120,12 @@ class ProbeTarget:
         )
 
 
-def _check_temperature(value: float | None, name: str) -> None:
+def _check_temperature(value: float | None, key: str) -> None:
     # the negated form also rejects NaN
     if value is not None and not MIN_TEMPERATURE <= value <= MAX_TEMPERATURE:
-        raise ValueError(f"{name}: {value} not in {MIN_TEMPERATURE:g}..{MAX_TEMPERATURE:g} °C")
+        raise TargetError(
+            key,
+            value=f"{value:g}",
+            min=f"{MIN_TEMPERATURE:g}",
+            max=f"{MAX_TEMPERATURE:g}",
+        )
