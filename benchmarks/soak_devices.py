@@ -10,7 +10,7 @@ Two thermometers and a sensor node:
   two hours or so;
 * a passive environment node in the kitchen.
 
-Every probe goes in after the cook session has started. The taps record
+Every probe goes in a minute after the cook session has started. The taps record
 every probe reading a thermometer delivers over its link (notifications and
 reads), converted to °C, with Home Assistant's clock at arrival: what the
 soak compares the session and the alerts with. A reading the device took
@@ -63,6 +63,7 @@ class Plan:
     igrill_drop_offset: float = 180.0
     bluedot_drop_every: float = 660.0
     bluedot_drop_offset: float = 300.0
+    probes_in: float = 60.0  # s after the session starts, the probes go in
     restart_downtime: float = 60.0  # s with Home Assistant down; the devices cook on
     swap_out: float = 60.0  # s a probe is out of the meat while it is replaced
     chops_swaps: tuple[float, ...] = (2.5 * 3600, 5.0 * 3600, 7.5 * 3600, 10.0 * 3600)

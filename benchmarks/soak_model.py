@@ -109,32 +109,22 @@ def expected_alerts(
 ) -> Counter[str]:
     """The alerts the readings call for: threshold crossings, reminders, plug changes.
 
-    Two counts are no alert types: ``first_insertion``, a probe put into a
-    socket that was empty in every reading before (the rules call it a
-    ``probe_inserted`` during a cook; the integration does not raise it, it
-    learns that a socket is empty only once it has shown a temperature), and
-    ``reminder_periods``, the stretches in which "reached" stood fired: the
-    integration sees a reading only when it changes or every 30 s, so at the
-    end of each stretch it may see one reminder fewer than every reading calls for.
+    One count is no alert type: ``reminder_periods``, the stretches in which
+    "reached" stood fired. The integration sees a reading only when it changes
+    or every 30 s, so at the end of each stretch it may see one reminder fewer
+    than every reading calls for.
     """
     counts: Counter[str] = Counter()
     fired: set[str] = set()
     below_since: dict[str, float] = {}
     anchor: float | None = None  # the reminder grid
     plugged: bool | None = None
-    seen_temperature = False
     for reading in readings:
         now, value = reading.at, reading.celsius
         if plugged is not None and (value is not None) != plugged and now >= session_start:
-            if value is None:
-                counts["probe_unplugged"] += 1
-            else:
-                counts["probe_inserted" if seen_temperature else "first_insertion"] += 1
+            counts["probe_inserted" if value is not None else "probe_unplugged"] += 1
         plugged = value is not None
-        if value is None:
-            continue
-        seen_temperature = True
-        if rules is None:
+        if value is None or rules is None:
             continue
         levels = rules.levels()
         for name, level in levels:

@@ -23,12 +23,11 @@ It prints, as notes under the benchmark table:
   ``reached_at`` are what it keeps exactly); every point of its curve is a
   delivered reading; the archived summary has the same min, max and final to
   0.1 °C and the same alert counts as the events;
-* alerts: approaching, reached, exceeded and probe_unplugged exactly as
-  often as the readings call for (``soak_model.expected_alerts``),
-  probe_inserted likewise (a first insertion into a socket that was empty
-  from the start is reported apart), reminders as often or at most one
-  fewer per stretch above the target, no device alert (every link came
-  back within the grace);
+* alerts: approaching, reached, exceeded, probe_unplugged and
+  probe_inserted exactly as often as the readings call for
+  (``soak_model.expected_alerts``), reminders as often or at most one fewer
+  per stretch above the target, no device alert (every link came back
+  within the grace);
 * the log: no record at ERROR or above, no traceback, no task exception that
   was never retrieved.
 """
@@ -92,8 +91,8 @@ pytestmark = [
 ]
 
 FLAT = 0.01  # the traced slope per hour may be this share of what an hour allocates
-EXACT = ("approaching", "reached", "exceeded", "probe_unplugged")
-PROBE_ALERTS = (*EXACT, "probe_inserted", "reminder")
+EXACT = ("approaching", "reached", "exceeded", "probe_unplugged", "probe_inserted")
+PROBE_ALERTS = (*EXACT, "reminder")
 KIB = 1024
 TOP_GROWTH = 5  # lines of the traced growth by source line, in the report
 MOCK_ADAPTER = ("habluetooth.scanner", "hci0 (00:00:00:00:00:01)", "Failed to force stop scanner")
@@ -339,7 +338,7 @@ class Soak:
             ]
 
     async def begin(self, instance: Instance) -> None:
-        """Targets, a session with both thermometers, then the probes go in."""
+        """Targets, and a session with both thermometers (their probes still out)."""
         hass, kitchen = instance.hass, self.kitchen
         registry = er.async_get(hass)
         for (address, probe), rules in kitchen.rules.items():
@@ -357,7 +356,6 @@ class Soak:
         assert session.devices == {kitchen.igrill.address, kitchen.bluedot.address}
         self.session_start = session.started_at
         self.session_id = session.id
-        put_probes_in(kitchen)
 
     async def cook(self, instance: Instance, hours: range, number: int) -> None:
         """These hours of the plan, step by step, with a memory sample after each."""
@@ -375,8 +373,10 @@ class Soak:
         self.connections += instance.connections()
 
     def events(self, seconds: float) -> None:
-        """What happens at cook time ``seconds``: link drops, meat swapped."""
+        """What happens at cook time ``seconds``: probes in, link drops, meat swapped."""
         plan, igrill, bluedot = self.plan, self.kitchen.igrill, self.kitchen.bluedot
+        if seconds == plan.probes_in:
+            put_probes_in(self.kitchen)
         if plan.drops(seconds, plan.igrill_drop_every, plan.igrill_drop_offset):
             assert igrill.connected, f"the iGrill is still down at {seconds:.0f} s"
             igrill.drop_link()
@@ -563,11 +563,9 @@ def _alert_report(soak: Soak, archive: dict[str, Any]) -> tuple[list[str], list[
         series, rules, name = kitchen.series[key], kitchen.rules.get(key), kitchen.names[key]
         expected = expected_alerts(series.readings, rules, soak.session_start)
         got = alerts.counts(*key)
-        first = expected["first_insertion"]
-        inserted_ok = got["probe_inserted"] - expected["probe_inserted"] in (0, first)
         reminders_missed = expected["reminder"] - got["reminder"]
         reminders_ok = 0 <= reminders_missed <= expected["reminder_periods"]
-        if any(got[kind] != expected[kind] for kind in EXACT) or not (inserted_ok and reminders_ok):
+        if any(got[kind] != expected[kind] for kind in EXACT) or not reminders_ok:
             problems.append(f"{name}: events {dict(got)}, the readings call for {dict(expected)}")
         if set(got) - set(PROBE_ALERTS):
             problems.append(f"{name}: alerts of other types {sorted(set(got) - set(PROBE_ALERTS))}")
@@ -578,9 +576,6 @@ def _alert_report(soak: Soak, archive: dict[str, Any]) -> tuple[list[str], list[
                 f" (may be one fewer for each of the {expected['reminder_periods']} stretches "
                 "above the target)"
             )
-        if first:
-            alerted = got["probe_inserted"] - expected["probe_inserted"]
-            extra += f"; first insertion into a socket empty from the start {alerted}/{first}"
         if rules is not None:
             plain = crossings_of(series.readings, rules.target, soak.session_start)
             extra += f"; the readings rose to the target {plain} times (no hysteresis)"
@@ -745,8 +740,8 @@ def test_model_plug_changes_during_the_cook_only() -> None:
     points = [(-10.0, None), (-5.0, 20.0), (-3.0, None), (0.0, None), (5.0, 20.0)]
     points += [(10.0, None), (15.0, 20.0)]
     assert _counts(*points) == Counter(probe_inserted=2, probe_unplugged=1)
-    first = expected_alerts(_series((0.0, None), (5.0, 20.0)).readings, None, 0.0)
-    assert first == Counter(first_insertion=1)
+    unknown_first = expected_alerts(_series((0.0, 20.0), (5.0, None)).readings, None, 0.0)
+    assert unknown_first == Counter(probe_unplugged=1)
 
 
 def test_series_answers_from_its_readings() -> None:
