@@ -1,7 +1,13 @@
-"""Numbers: per probe the target, the pre-alert offset, the reminder interval and a range."""
+"""Numbers: per probe the target, the pre-alert offset, the reminder interval and a range.
+
+Home Assistant checks a value against the entity's minimum and maximum, but not
+against its step, and NaN passes every comparison: those are refused here with
+a translated error before anything changes.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -17,14 +23,21 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import CookingEntity, async_setup_tables, probe_entities, probe_setting
-from .library.cooking.targets import MAX_PRE_ALERT_OFFSET, ProbeTarget
+from .library.cooking.targets import (
+    MAX_PRE_ALERT_OFFSET,
+    MAX_REMINDER_INTERVAL,
+    MIN_REMINDER_INTERVAL,
+    ProbeTarget,
+)
 from .models import KitchenBleConfigEntry
+from .runtime import invalid
 
 PARALLEL_UPDATES = 0
 
 MAX_TARGET = 300.0  # °C; more than any food needs
 MAX_RANGE = 400.0  # °C; a pizza oven's chamber
-MAX_REMINDER_MINUTES = 240
+MIN_REMINDER_MINUTES = round(MIN_REMINDER_INTERVAL / 60)
+MAX_REMINDER_MINUTES = round(MAX_REMINDER_INTERVAL / 60)
 FAHRENHEIT_PER_KELVIN = 1.8
 
 
@@ -37,6 +50,8 @@ class ProbeNumberDescription(NumberEntityDescription):
     # A temperature difference: shown in the user's unit, stored as a °C delta.
     # (Home Assistant converts absolute temperatures only.)
     delta: bool = False
+    # 0 (off) or whole steps from one step up: a part of a minute is no reminder interval
+    off_or_whole: bool = False
 
 
 def _off_at_zero(value: float) -> float | None:
@@ -96,9 +111,10 @@ def descriptions(n: int) -> tuple[ProbeNumberDescription, ...]:
             native_unit_of_measurement=UnitOfTime.MINUTES,
             native_min_value=0,
             native_max_value=MAX_REMINDER_MINUTES,
-            native_step=1,
+            native_step=MIN_REMINDER_MINUTES,
             mode=NumberMode.BOX,
             entity_registry_enabled_default=False,
+            off_or_whole=True,
             value_fn=lambda t: t.reminder_interval / 60,
             change_fn=lambda t, v: replace(t, reminder_interval=v * 60),
         ),
@@ -157,6 +173,19 @@ class ProbeNumber(CookingEntity, NumberEntity):
         return (self.native_value, self.native_unit_of_measurement)
 
     async def async_set_native_value(self, value: float) -> None:
+        self._check(value)
         native = value / self._scale
         change = self.entity_description.change_fn
         self.runtime.async_change_probe(self.key, self.number, lambda t: change(t, native))
+
+    def _check(self, value: float) -> None:
+        """Refuse what Home Assistant lets through: NaN, and a part of a reminder step."""
+        low, high = self.native_min_value, self.native_max_value
+        if self.entity_description.off_or_whole:
+            step = self.entity_description.native_step or 1.0
+            if value != 0 and not (step <= value <= high and (value / step).is_integer()):
+                raise invalid("reminder_out_of_range", value=f"{value:g}", max=f"{high:g}")
+        elif not (math.isfinite(value) and low <= value <= high):
+            raise invalid(
+                "number_out_of_range", value=f"{value:g}", min=f"{low:g}", max=f"{high:g}"
+            )

@@ -25,7 +25,7 @@ from custom_components.kitchen_ble.library.cooking.alerts import ProbeAlertEngin
 from custom_components.kitchen_ble.library.cooking.manager import SessionManager
 from custom_components.kitchen_ble.library.cooking.state import CookDevice, ProbeCook
 from custom_components.kitchen_ble.library.cooking.targets import ProbeTarget, TargetError
-from tests.fuzz import fuzz, json_values, mutated, numbers, yaml_values
+from tests.fuzz import fuzz, json_values, mutated, numbers, unprintable, yaml_values
 
 T0 = 1_780_000_000.0
 
@@ -73,7 +73,7 @@ def test_every_reader_returns_its_type_or_raises_value_error(
 
 
 @fuzz(200)
-@given(numbers)
+@given(numbers | unprintable)
 def test_number_readers_never_overflow(value: object) -> None:
     for read in (v.as_float, v.as_opt_float, v.as_int, v.as_opt_int, v.as_number):
         with contextlib.suppress(ValueError):
