@@ -311,7 +311,8 @@ class CookingRuntime(FeatureRuntime):
                 self._async_device_lost(device, at)
             self.listeners.notify(device.key)  # time-to-target sensors follow availability
         unit = thermometer_state(link).unit
-        if link.connected and not device.connected:
+        fresh = link.connected and not device.connected
+        if fresh:
             self.alarm_writes(device.key).clear()  # what was written on the old link is gone
         if link.connected and (not device.connected or unit != device.unit):
             # a fresh link: the device may have lost or changed its alarms meanwhile;
@@ -322,7 +323,9 @@ class CookingRuntime(FeatureRuntime):
         device.connected = link.connected
         device.unit = unit
         if device.connected:
-            self._async_evaluate(device, link, at)
+            # on a fresh link every probe, also an empty socket: else the first reading
+            # after a socket is filled would be taken for no change at all
+            self._async_evaluate(device, link, at, every=fresh)
 
     @callback
     def _async_reevaluate(self, device: Device, _now_dt: datetime) -> None:

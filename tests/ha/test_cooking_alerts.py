@@ -197,6 +197,20 @@ async def test_probe_unplugged_and_inserted_only_during_a_session(
     assert session["alert_counts"] == {"probe_inserted": 1, "probe_unplugged": 1}
 
 
+async def test_a_probe_put_in_just_after_connecting_is_an_insertion(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, freezer: FrozenDateTimeFactory
+) -> None:
+    """An empty socket at connection time is known at once, not after the 30 s re-check."""
+    device = await add_igrill(hass, virtual_proxy, "igrill_v2")
+    device.unplug(2)
+    await setup_device(hass, device, "igrill_v2", title="iGrill V2")
+    await call(hass, "start_session", {"device_id": [_device_id(hass, device)]})
+    record = Recorder(hass)
+    device.plug(2, 30.0)  # a few seconds after connecting
+    await advance(hass, freezer, virtual_proxy, 3)
+    assert record.types(2) == ["probe_inserted"]
+
+
 async def test_behind_schedule(
     hass: HomeAssistant, virtual_proxy: VirtualProxy, freezer: FrozenDateTimeFactory
 ) -> None:
