@@ -459,9 +459,7 @@ class LinkCoordinator:
         if now >= self._next_state_at:
             self._async_notify_state()
         else:
-            self._held_state = self.hass.loop.call_at(
-                self._next_state_at, self._async_notify_state
-            )
+            self._held_state = self.hass.loop.call_at(self._next_state_at, self._async_notify_state)
 
     @callback
     def _async_notify_state(self) -> None:
