@@ -45,7 +45,7 @@ from .library.cooking.manager import SessionManager
 from .library.cooking.session import DeviceStatus, Session
 from .library.cooking.state import CookDevice, ProbeCook
 from .library.cooking.targets import ProbeTarget, TargetError
-from .library.cooking.validation import as_mapping
+from .library.cooking.validation import MAX_TIMESTAMP, MAX_TIMESTAMP_TEXT, as_mapping
 from .library.devices.base import Capability, ProbeAlarmDriver
 from .library.devices.thermometer import to_celsius, to_device_unit
 from .runtime import FeatureRuntime, KeyedListeners, invalid, now
@@ -61,10 +61,28 @@ def get_runtime(hass: HomeAssistant) -> CookingRuntime:
     return hass.data[DATA_COOKING]
 
 
-def _check_ready_by(when: datetime | None, at: float) -> None:
-    """A "ready by" time must lie ahead, or the cook would be behind schedule at once."""
-    if when is not None and when.timestamp() <= at:
-        raise invalid("ready_by_in_the_past", ready_by=dt_util.as_local(when).isoformat())
+def ready_by_utc(when: datetime, at: float) -> datetime:
+    """A "ready by" time in UTC (without a zone: local time); a translated error if unusable.
+
+    It must lie ahead (else the cook is behind schedule at once) and within
+    the dates every time zone can show; a time that is no UTC date at all
+    (the first or last hours of the calendar) is in the past or too late.
+    """
+    try:
+        utc: datetime | None = dt_util.as_utc(when)
+    except OverflowError:
+        if when.year <= 1:
+            raise invalid("ready_by_in_the_past", ready_by=when.isoformat()) from None
+        utc = None
+    if utc is None or utc.timestamp() > MAX_TIMESTAMP:
+        raise invalid("ready_by_too_late", ready_by=when.isoformat(), max=MAX_TIMESTAMP_TEXT)
+    if utc.timestamp() <= at:
+        try:
+            shown = dt_util.as_local(utc).isoformat()
+        except OverflowError:  # the first hours of the calendar, east of UTC
+            shown = utc.isoformat()
+        raise invalid("ready_by_in_the_past", ready_by=shown)
+    return utc
 
 
 type Device = CookDevice[LinkCoordinator]
@@ -498,7 +516,8 @@ class CookingRuntime(FeatureRuntime):
         if not keys:
             raise invalid("no_thermometer")
         at = now()
-        _check_ready_by(ready_by, at)
+        if ready_by is not None:
+            ready_by = ready_by_utc(ready_by, at)
         if not name:
             name = f"Cook {dt_util.as_local(dt_util.utc_from_timestamp(at)):%Y-%m-%d %H:%M}"
         session = self.manager.start(
@@ -538,8 +557,7 @@ class CookingRuntime(FeatureRuntime):
     @callback
     def async_set_ready_by(self, when: datetime) -> None:
         session = self._require_session()
-        _check_ready_by(when, now())
-        session.ready_by = when.timestamp()
+        session.ready_by = ready_by_utc(when, now()).timestamp()
         self._async_session_changed()
 
     async def async_end_session(self) -> dict[str, Any]:

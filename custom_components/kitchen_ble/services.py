@@ -44,7 +44,7 @@ from .library.brewing.program import (
     Step,
     check_setting,
 )
-from .library.cooking.validation import MAX_TIMESTAMP, MAX_TIMESTAMP_TEXT, to_float
+from .library.cooking.validation import MAX_TIMESTAMP_TEXT, to_float
 from .runtime import invalid
 
 ATTR_NAME: Final = "name"
@@ -139,7 +139,7 @@ def _async_setup_cooking_services(hass: HomeAssistant) -> None:
         runtime.async_start_session(
             name=_session_name(call.data.get(ATTR_NAME)),
             keys=keys,
-            ready_by=None if ready_by is None else _ready_by(ready_by),
+            ready_by=ready_by,  # checked by the runtime, as the Ready by entity's value
         )
 
     async def end_session(call: ServiceCall) -> None:
@@ -181,24 +181,6 @@ def _session_name(name: str | None) -> str | None:
     if name is not None and len(name) > MAX_SESSION_NAME_LENGTH:
         raise invalid("session_name_too_long", max=str(MAX_SESSION_NAME_LENGTH))
     return name or None
-
-
-def _ready_by(when: datetime) -> datetime:
-    """The "ready by" time in UTC (a time without a zone is local time).
-
-    Refused beyond ``MAX_TIMESTAMP``, where some time zone could not show it;
-    a time that is no UTC date at all (the very first or last hours of the
-    calendar) is in the past or too late as well.
-    """
-    try:
-        utc = dt_util.as_utc(when)
-    except OverflowError:
-        if when.year <= 1:
-            raise invalid("ready_by_in_the_past", ready_by=when.isoformat()) from None
-        utc = None
-    if utc is None or utc.timestamp() > MAX_TIMESTAMP:
-        raise invalid("ready_by_too_late", ready_by=when.isoformat(), max=MAX_TIMESTAMP_TEXT)
-    return utc
 
 
 # --- brewing ---------------------------------------------------------------------------

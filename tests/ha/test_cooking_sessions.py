@@ -256,6 +256,16 @@ async def test_session_commands_that_do_not_fit(
         )
     assert err.value.translation_key == "ready_by_in_the_past"
     assert hass.data[DOMAIN].session.ready_by is None, "nothing changed"
+    for value, key in (  # dates at the ends of the calendar, in zones far from UTC
+        ("9999-12-31T23:59:59-12:00", "ready_by_too_late"),
+        ("0001-01-01T00:00:00+12:00", "ready_by_in_the_past"),
+    ):
+        with pytest.raises(ServiceValidationError) as err:
+            await hass.services.async_call(
+                "datetime", "set_value", {"entity_id": ready_by, "datetime": value}, blocking=True
+            )
+        assert err.value.translation_key == key
+        assert hass.data[DOMAIN].session.ready_by is None, "nothing changed"
     await refused("add_device_to_session", {"device_id": stranger.id}, "not_a_thermometer")
     await call(hass, "add_device_to_session", {"device_id": _device_id(hass, device)})
     assert hass.data[DOMAIN].session.name == "Ribs"

@@ -195,3 +195,14 @@ def test_from_dict_rejects_bad_data(patch: dict[str, object], message: str) -> N
 def test_from_dict_minimal() -> None:
     session = Session.from_dict({"id": "x", "started_at": 5.0})
     assert (session.id, session.name, session.members, session.ended_at) == ("x", "", {}, None)
+
+
+@pytest.mark.parametrize("ready_by", [1e300, -1.0, 253_402_128_001.0])
+def test_a_stored_ready_by_beyond_the_calendar_is_refused(ready_by: float) -> None:
+    """A ready-by time is at most 9999-12-30 (the latest date every time zone can show)."""
+    stored = cook("a").to_dict()
+    stored["ready_by"] = ready_by
+    with pytest.raises(ValueError, match="ready_by"):
+        Session.from_dict(stored)
+    stored["ready_by"] = 253_402_128_000.0
+    assert Session.from_dict(stored).ready_by == 253_402_128_000.0

@@ -16,6 +16,7 @@ from typing import Any, Final, Self
 from .alerts import Alert, AlertType, device_disconnected
 from .stats import DEFAULT_CURVE_INTERVAL, DEFAULT_CURVE_LIMIT, ProbeStats
 from .validation import (
+    MAX_TIMESTAMP,
     as_enum,
     as_float,
     as_int,
@@ -203,7 +204,7 @@ class Session:
             name=as_str(raw.get("name", ""), "name"),
             started_at=as_float(raw.get("started_at"), "started_at"),
             ended_at=as_opt_float(raw.get("ended_at"), "ended_at"),
-            ready_by=as_opt_float(raw.get("ready_by"), "ready_by"),
+            ready_by=_calendar_time(as_opt_float(raw.get("ready_by"), "ready_by"), "ready_by"),
             members=members,
             probes={(stats.device_id, stats.probe): stats for stats in probes},
             alerts=[Alert.from_dict(item) for item in as_list(raw.get("alerts", []), "alerts")],
@@ -224,3 +225,10 @@ def _compact_alert(alert: Alert, start: float) -> dict[str, Any]:
         "target": alert.target,
         "offset": round(alert.at - start),
     }
+
+
+def _calendar_time(value: float | None, name: str) -> float | None:
+    """A stored time every time zone can show (a file with 1e300 would break its entity)."""
+    if value is not None and not 0.0 <= value <= MAX_TIMESTAMP:
+        raise ValueError(f"{name}: {value:g} is not a time of the calendar")
+    return value
