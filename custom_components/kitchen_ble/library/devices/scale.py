@@ -17,18 +17,20 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final, Literal
+from typing import ClassVar, Final, Literal, TypedDict
 
-from .base import DeviceError, GattClient, ModelInfo
+from .base import DeviceError, GattClient, ModelInfo, UnsupportedDeviceError, has_characteristic
 
 _LOGGER = logging.getLogger(__name__)
 
 type WeightUnit = Literal["g", "oz"]
 type Clock = Callable[[], float]
 type Sleep = Callable[[float], Awaitable[None]]
+type TimerAction = Literal["start", "stop", "reset"]
+type Payload = bytes | bytearray
 
 GRAMS_PER_OUNCE: Final = 28.349523125
 # No coffee scale here weighs more than this either way (the fact sheet gives no
@@ -182,14 +184,32 @@ def write_response(client: GattClient, uuid: str, prefer: bool) -> bool:
     return prefer
 
 
+# What every scale driver is made with: its model, and what to call on news and on samples.
+type ScaleDriverArgs = tuple[ModelInfo, Callable[[], None], Callable[[object], None]]
+
+
+class ScaleDriverOptions(TypedDict, total=False):
+    """The keyword options every scale driver takes besides its family's own."""
+
+    clock: Clock
+    sleep: Sleep
+    reading_filter: ReadingFilter | None
+
+
 class ScaleDriverBase:
     """State, guards and callbacks every family's driver shares.
 
-    A family's notification handler decodes a frame and calls ``_publish_weight``
-    or ``_publish_button``; a frame that does not decode goes to ``_malformed``.
+    A family's notification handler decodes a frame (``_decode``) and calls
+    ``_publish_weight`` or ``_publish_button``; a frame that does not decode
+    goes to ``_malformed``. Commands go to ``_command_char``; the timer keys
+    send what ``_timer_command`` gives.
     """
 
     poll_interval: float = 60.0
+    _command_char: str = ""  # the characteristic commands are written to
+    # Whether the scale reports its timer; if not, the state follows our commands.
+    _reports_timer: ClassVar[bool] = False
+    _timer_commands: ClassVar[Mapping[TimerAction, bytes]] = {}  # what the timer keys send
 
     def __init__(
         self,
@@ -211,6 +231,7 @@ class ScaleDriverBase:
         self._clock = clock
         self._sleep = sleep
         self._stability = StabilityTracker()
+        self._response = True  # write with response (until the GATT table says otherwise)
 
     @property
     def rejected(self) -> int:
@@ -221,6 +242,54 @@ class ScaleDriverBase:
         """After a tare or on a new connection: the next reading sets the level."""
         self.filter.reset()
         self._stability.reset()
+
+    def _begin(self, client: GattClient, *required: str, missing: str) -> None:
+        """Refuse a device without the ``required`` characteristics; start afresh.
+
+        ``missing`` names what is missing in the error. Commands then go with
+        response where the command characteristic offers it.
+        """
+        if not all(has_characteristic(client, uuid) for uuid in required):
+            raise UnsupportedDeviceError(f"no {missing} on this device")
+        self._reset_readings()
+        self._response = write_response(client, self._command_char, prefer=True)
+
+    async def async_timer_start(self, client: GattClient) -> None:
+        """Start the scale's timer."""
+        await self._timer(client, "start", running=True)
+
+    async def async_timer_stop(self, client: GattClient) -> None:
+        """Stop the scale's timer."""
+        await self._timer(client, "stop", running=False)
+
+    async def async_timer_reset(self, client: GattClient) -> None:
+        """Set the scale's timer back to zero."""
+        await self._timer(client, "reset", running=False)
+
+    def _timer_command(self, action: TimerAction) -> bytes:
+        """The bytes that make the scale's timer do ``action``."""
+        return self._timer_commands[action]
+
+    async def _timer(self, client: GattClient, action: TimerAction, *, running: bool) -> None:
+        await self._send(client, self._timer_command(action))
+        if not self._reports_timer:
+            self.state.timer_running = running
+            self._on_update()
+
+    async def _send(self, client: GattClient, data: bytes) -> None:
+        """Send one command (a family whose scale drops commands repeats it here)."""
+        await self._write(client, data)
+
+    async def _write(self, client: GattClient, data: bytes) -> None:
+        await client.write_gatt_char(self._command_char, data, response=self._response)
+
+    def _decode[T](self, decode: Callable[[Payload], T], data: Payload) -> T | None:
+        """``decode(data)``, or None (counted as malformed) when it does not decode."""
+        try:
+            return decode(data)
+        except ScaleDecodeError as err:
+            self._malformed(data, err)
+            return None
 
     def _heard(self) -> float:
         now = self._clock()
@@ -251,11 +320,16 @@ class ScaleDriverBase:
         self._on_sample(press)
         self._on_update()
 
-    def _malformed(self, data: bytes | bytearray, err: Exception) -> None:
+    def _malformed(self, data: Payload, err: Exception) -> None:
         self.malformed += 1
         _LOGGER.debug(
             "%s: ignoring malformed notification %s: %s", self.model.name, data.hex(), err
         )
+
+
+def timer_commands(start: bytes, stop: bytes, reset: bytes) -> Mapping[TimerAction, bytes]:
+    """What a driver's timer keys send, for ``ScaleDriverBase._timer_commands``."""
+    return {"start": start, "stop": stop, "reset": reset}
 
 
 def ounces_to_grams(ounces: float) -> float:

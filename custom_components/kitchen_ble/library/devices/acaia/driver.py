@@ -18,20 +18,24 @@ key events, never our own commands: some Lunars ignore timer commands (§2.5).
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, Unpack
 
 from ..base import (
     GattClient,
     HandshakeError,
-    ModelInfo,
     UnsupportedDeviceError,
     has_characteristic,
 )
-from ..scale import Clock, PressKind, ScaleDecodeError, ScaleDriverBase, Sleep, WeightUnit
+from ..scale import (
+    PressKind,
+    ScaleDecodeError,
+    ScaleDriverArgs,
+    ScaleDriverBase,
+    ScaleDriverOptions,
+    WeightUnit,
+    timer_commands,
+)
 from . import codec
 from .framing import AcaiaFramer
 from .models import (
@@ -55,24 +59,22 @@ class AcaiaDriver(ScaleDriverBase):
     """Talks to one Acaia scale (either transport) over a connected GattClient."""
 
     poll_interval = POLL_INTERVAL
+    # Timer state follows the scale's acknowledgements and key events, not our commands.
+    _reports_timer = True
+    _timer_commands = timer_commands(codec.TIMER_START, codec.TIMER_STOP, codec.TIMER_RESET)
 
     def __init__(
         self,
-        model: ModelInfo,
-        on_update: Callable[[], None],
-        on_sample: Callable[[object], None],
-        *,
-        clock: Clock = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
+        *args: *ScaleDriverArgs,
         identify_forms: tuple[bytes, ...] = (codec.IDENTIFY_DIGITS, codec.IDENTIFY_DASHES),
+        **options: Unpack[ScaleDriverOptions],
     ) -> None:
-        super().__init__(model, on_update, on_sample, clock=clock, sleep=sleep)
+        super().__init__(*args, **options)
         self.protocol: AcaiaProtocol | None = None
         self.identify_forms = identify_forms
         self.info_frames = 0  # INFO frames since start: a sign of a refused identify
         self._framer = AcaiaFramer()
         self._command_char = NEW_CHAR_COMMAND
-        self._response = True
         self._weighed = False
         self._identifies = 0
         self._seq = 0
@@ -121,18 +123,6 @@ class AcaiaDriver(ScaleDriverBase):
             if not index:
                 self._reset_readings()
 
-    async def async_timer_start(self, client: GattClient) -> None:
-        """Start the timer; the scale's acknowledgement updates the state."""
-        await self._write(client, codec.TIMER_START)
-
-    async def async_timer_stop(self, client: GattClient) -> None:
-        """Stop the timer."""
-        await self._write(client, codec.TIMER_STOP)
-
-    async def async_timer_reset(self, client: GattClient) -> None:
-        """Set the timer back to zero."""
-        await self._write(client, codec.TIMER_RESET)
-
     async def async_set_unit(self, client: GattClient, unit: WeightUnit) -> None:
         """Display grams or ounces (readings stay in grams)."""
         await self._write(client, codec.encode_unit(self._next_seq(), unit))
@@ -155,9 +145,6 @@ class AcaiaDriver(ScaleDriverBase):
         await self._sleep(REQUEST_DELAY)
         await self._write(client, codec.NOTIFICATION_REQUEST)
 
-    async def _write(self, client: GattClient, data: bytes) -> None:
-        await client.write_gatt_char(self._command_char, data, response=self._response)
-
     def _next_seq(self) -> int:
         seq = self._seq
         self._seq = (seq + 1) & 0xFF
@@ -171,12 +158,9 @@ class AcaiaDriver(ScaleDriverBase):
     def _on_notify(self, _sender: Any, data: bytearray) -> None:
         skipped = self._framer.skipped
         for frame in self._framer.feed(data):
-            try:
-                message = codec.decode_frame(frame)
-            except ScaleDecodeError as err:
-                self._malformed(frame, err)
-                continue
-            self._handle(message)
+            message = self._decode(codec.decode_frame, frame)
+            if message is not None:
+                self._handle(message)
         if self._framer.skipped != skipped:
             self._malformed(data, ScaleDecodeError("bytes outside any Acaia frame"))
 

@@ -13,16 +13,19 @@ twice the weight in one frame), so the last sign is kept and the flip counted.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from collections.abc import Callable
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final, Unpack
 
 from bleak.exc import BleakError
 
-from ..base import GattClient, ModelInfo, UnsupportedDeviceError, has_characteristic
-from ..scale import Clock, ScaleDecodeError, ScaleDriverBase, Sleep, write_response
+from ..base import GattClient
+from ..scale import (
+    ScaleDriverArgs,
+    ScaleDriverBase,
+    ScaleDriverOptions,
+    TimerAction,
+)
 from . import codec
 from .models import CHAR_COMMAND, CHAR_WEIGHT
 
@@ -30,34 +33,33 @@ _LOGGER = logging.getLogger(__name__)
 
 POLL_INTERVAL: Final = 60.0  # s; nothing to poll
 SUBSCRIBE_RETRY_DELAY: Final = 0.2  # s (Decenza subscribes at 300 and 500 ms)
+TIMER_CODES: Final[Mapping[TimerAction, int]] = {
+    "start": codec.CMD_TIMER_START,
+    "stop": codec.CMD_TIMER_STOP,
+    "reset": codec.CMD_TIMER_RESET,
+}
 
 
 class BookooDriver(ScaleDriverBase):
     """Talks to one Bookoo Themis scale over a connected GattClient."""
 
     poll_interval = POLL_INTERVAL
+    _command_char = CHAR_COMMAND
+    _reports_timer = True  # the frames carry the timer; the state follows them
 
     def __init__(
         self,
-        model: ModelInfo,
-        on_update: Callable[[], None],
-        on_sample: Callable[[object], None],
-        *,
-        clock: Clock = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
+        *args: *ScaleDriverArgs,
         timer_checksum: codec.TimerChecksum = "documented",
+        **options: Unpack[ScaleDriverOptions],
     ) -> None:
-        super().__init__(model, on_update, on_sample, clock=clock, sleep=sleep)
+        super().__init__(*args, **options)
         self.timer_checksum: codec.TimerChecksum = timer_checksum
         self.sign_flips = 0
-        self._response = True
 
     async def async_start(self, client: GattClient) -> None:
         """Subscribe to weights (and, if offered, the auto-timer events)."""
-        if not all(has_characteristic(client, uuid) for uuid in (CHAR_WEIGHT, CHAR_COMMAND)):
-            raise UnsupportedDeviceError("no Bookoo characteristics on this device")
-        self._reset_readings()
-        self._response = write_response(client, CHAR_COMMAND, prefer=True)
+        self._begin(client, CHAR_WEIGHT, CHAR_COMMAND, missing="Bookoo characteristics")
         await self._subscribe(client, CHAR_WEIGHT, self._on_weight, retry=True)
         await self._subscribe(client, CHAR_COMMAND, self._on_command, retry=False)
 
@@ -68,18 +70,6 @@ class BookooDriver(ScaleDriverBase):
         """Zero the scale."""
         await self._write(client, codec.TARE)
         self._reset_readings()
-
-    async def async_timer_start(self, client: GattClient) -> None:
-        """Start the scale's timer."""
-        await self._write(client, codec.timer_command(codec.CMD_TIMER_START, self.timer_checksum))
-
-    async def async_timer_stop(self, client: GattClient) -> None:
-        """Stop the scale's timer."""
-        await self._write(client, codec.timer_command(codec.CMD_TIMER_STOP, self.timer_checksum))
-
-    async def async_timer_reset(self, client: GattClient) -> None:
-        """Set the scale's timer back to zero."""
-        await self._write(client, codec.timer_command(codec.CMD_TIMER_RESET, self.timer_checksum))
 
     async def async_tare_and_start(self, client: GattClient) -> None:
         """Tare and start the timer in one command (the vendor's "recommend")."""
@@ -117,14 +107,14 @@ class BookooDriver(ScaleDriverBase):
             else:
                 return
 
-    async def _write(self, client: GattClient, data: bytes) -> None:
-        await client.write_gatt_char(CHAR_COMMAND, data, response=self._response)
+    def _timer_command(self, action: TimerAction) -> bytes:
+        """The timer command, with the checksum ``timer_checksum`` says."""
+        command = TIMER_CODES[action]
+        return codec.timer_command(command, self.timer_checksum)
 
     def _on_weight(self, _sender: Any, data: bytearray) -> None:
-        try:
-            reading = codec.decode_reading(data)
-        except ScaleDecodeError as err:
-            self._malformed(data, err)
+        reading = self._decode(codec.decode_reading, data)
+        if reading is None:
             return
         grams = reading.grams
         last = self.state.weight
@@ -143,10 +133,8 @@ class BookooDriver(ScaleDriverBase):
             self._on_update()  # the weight was impossible; the rest of the frame is news
 
     def _on_command(self, _sender: Any, data: bytearray) -> None:
-        try:
-            message = codec.decode_command_notification(data)
-        except ScaleDecodeError as err:
-            self._malformed(data, err)
+        message = self._decode(codec.decode_command_notification, data)
+        if message is None:
             return
         self._heard()
         if isinstance(message, codec.BookooTimerEvent):

@@ -11,14 +11,17 @@ each command goes twice, 60 ms apart (vendor advice: ≥ 50 ms).
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, Unpack
 
-from ..base import GattClient, ModelInfo, UnsupportedDeviceError, has_characteristic
-from ..scale import Clock, ScaleDecodeError, ScaleDriverBase, Sleep, WeightUnit, write_response
+from ..base import GattClient
+from ..scale import (
+    ScaleDriverArgs,
+    ScaleDriverBase,
+    ScaleDriverOptions,
+    WeightUnit,
+    timer_commands,
+)
 from . import codec
 from .models import CHAR_COMMAND, CHAR_NOTIFY
 
@@ -33,30 +36,25 @@ WAKE_DELAY: Final = 0.1  # s between the wake-up's steps
 class DecentScaleDriver(ScaleDriverBase):
     """Talks to one Decent Scale or Half Decent Scale over a connected GattClient."""
 
+    _command_char = CHAR_COMMAND
+    _timer_commands = timer_commands(codec.TIMER_START, codec.TIMER_STOP, codec.TIMER_RESET)
+
     def __init__(
         self,
-        model: ModelInfo,
-        on_update: Callable[[], None],
-        on_sample: Callable[[object], None],
-        *,
-        clock: Clock = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
+        *args: *ScaleDriverArgs,
         heartbeat: bool = True,
         repeats: int = 2,
+        **options: Unpack[ScaleDriverOptions],
     ) -> None:
-        super().__init__(model, on_update, on_sample, clock=clock, sleep=sleep)
+        super().__init__(*args, **options)
         self.heartbeat = heartbeat
         self.repeats = repeats
         self.poll_interval = HEARTBEAT_INTERVAL if heartbeat else IDLE_POLL_INTERVAL
         self.tare_acks = 0
-        self._response = True
 
     async def async_start(self, client: GattClient) -> None:
         """Heartbeat, LED-on, subscribe, LED-on again; returns without waiting for a weight."""
-        if not all(has_characteristic(client, uuid) for uuid in (CHAR_NOTIFY, CHAR_COMMAND)):
-            raise UnsupportedDeviceError("no Decent Scale characteristics on this device")
-        self._reset_readings()
-        self._response = write_response(client, CHAR_COMMAND, prefer=True)
+        self._begin(client, CHAR_NOTIFY, CHAR_COMMAND, missing="Decent Scale characteristics")
         if self.heartbeat:
             await self._write(client, codec.HEARTBEAT)
         led_on = codec.encode_led_on(heartbeat=self.heartbeat)
@@ -75,24 +73,12 @@ class DecentScaleDriver(ScaleDriverBase):
 
     async def async_tare(self, client: GattClient) -> None:
         """Zero the scale."""
-        await self._command(client, codec.encode_tare(heartbeat=self.heartbeat))
+        await self._send(client, codec.encode_tare(heartbeat=self.heartbeat))
         self._reset_readings()
-
-    async def async_timer_start(self, client: GattClient) -> None:
-        """Start the scale's timer."""
-        await self._timer(client, codec.TIMER_START, running=True)
-
-    async def async_timer_stop(self, client: GattClient) -> None:
-        """Pause the scale's timer."""
-        await self._timer(client, codec.TIMER_STOP, running=False)
-
-    async def async_timer_reset(self, client: GattClient) -> None:
-        """Set the scale's timer back to zero."""
-        await self._timer(client, codec.TIMER_RESET, running=False)
 
     async def async_set_unit(self, client: GattClient, unit: WeightUnit) -> None:
         """Display grams or ounces (readings stay in grams)."""
-        await self._command(client, codec.encode_led_on(heartbeat=self.heartbeat, unit=unit))
+        await self._send(client, codec.encode_led_on(heartbeat=self.heartbeat, unit=unit))
         self.state.unit = unit
         self._on_update()
 
@@ -100,33 +86,21 @@ class DecentScaleDriver(ScaleDriverBase):
         """Display on (in the current unit) or off."""
         unit = self.state.unit or "g"
         command = codec.encode_led_on(heartbeat=self.heartbeat, unit=unit) if on else codec.LED_OFF
-        await self._command(client, command)
+        await self._send(client, command)
 
     async def async_power_off(self, client: GattClient) -> None:
         """Switch the scale off; the link goes with it."""
         await self._write(client, codec.POWER_OFF)
 
-    async def _timer(self, client: GattClient, command: bytes, *, running: bool) -> None:
-        await self._command(client, command)
-        self.state.timer_running = running
-        self._on_update()
-
-    async def _command(self, client: GattClient, data: bytes) -> None:
+    async def _send(self, client: GattClient, data: bytes) -> None:
+        """Each command ``repeats`` times (firmware 1.0 drops one now and then)."""
         for index in range(self.repeats):
             if index:
                 await self._sleep(REPEAT_GAP)
             await self._write(client, data)
 
-    async def _write(self, client: GattClient, data: bytes) -> None:
-        await client.write_gatt_char(CHAR_COMMAND, data, response=self._response)
-
     def _on_notify(self, _sender: Any, data: bytearray) -> None:
-        try:
-            message = codec.decode_notification(data)
-        except ScaleDecodeError as err:
-            self._malformed(data, err)
-            return
-        match message:
+        match self._decode(codec.decode_notification, data):
             case codec.DecentWeight(grams, stable, timer, checksum_ok):
                 if not checksum_ok:
                     _LOGGER.debug("Decent weight frame %s: checksum off, kept", data.hex())
@@ -140,6 +114,6 @@ class DecentScaleDriver(ScaleDriverBase):
                 self.state.battery = battery
                 self.state.firmware = firmware
                 self._on_update()
-            case _:  # a tare answer or a frame type nobody documents
+            case codec.DecentOther(tare_ack=tare_ack):  # a tare answer or an undocumented type
                 self._heard()
-                self.tare_acks += message.tare_ack
+                self.tare_acks += tare_ack

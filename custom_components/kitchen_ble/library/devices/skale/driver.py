@@ -8,22 +8,19 @@ grams again. Writes go with response where offered (pyDE1 had to force it).
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, Unpack
 
 from bleak.exc import BleakError
 
-from ..base import GattClient, ModelInfo, UnsupportedDeviceError, has_characteristic
+from ..base import GattClient, has_characteristic
 from ..scale import (
-    Clock,
-    ScaleDecodeError,
+    ScaleDriverArgs,
     ScaleDriverBase,
-    Sleep,
+    ScaleDriverOptions,
+    TimerAction,
     WeightUnit,
-    write_response,
+    timer_commands,
 )
 from . import codec
 from .models import CHAR_BATTERY, CHAR_BUTTONS, CHAR_COMMAND, CHAR_WEIGHT
@@ -39,29 +36,22 @@ class SkaleDriver(ScaleDriverBase):
     """Talks to one Atomax Skale II over a connected GattClient."""
 
     poll_interval = POLL_INTERVAL
+    _command_char = CHAR_COMMAND
 
     def __init__(
         self,
-        model: ModelInfo,
-        on_update: Callable[[], None],
-        on_sample: Callable[[object], None],
-        *,
-        clock: Clock = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
+        *args: *ScaleDriverArgs,
         timer_opcodes: codec.TimerOpcodes = codec.TIMER_MAJORITY,
+        **options: Unpack[ScaleDriverOptions],
     ) -> None:
-        super().__init__(model, on_update, on_sample, clock=clock, sleep=sleep)
+        super().__init__(*args, **options)
         self.timer_opcodes = timer_opcodes
-        self._response = True
 
     async def async_start(self, client: GattClient) -> None:
         """Wake the display, subscribe weight and buttons, select grams, read the battery."""
-        if not (
-            has_characteristic(client, CHAR_WEIGHT) and has_characteristic(client, CHAR_COMMAND)
-        ):
-            raise UnsupportedDeviceError("no Skale weight or command characteristic on this device")
-        self._reset_readings()
-        self._response = write_response(client, CHAR_COMMAND, prefer=True)
+        self._begin(
+            client, CHAR_WEIGHT, CHAR_COMMAND, missing="Skale weight or command characteristic"
+        )
         await self._write_all(client, codec.SCREEN_ON, codec.DISPLAY_WEIGHT)
         await self._sleep(STEP_DELAY)
         await client.start_notify(CHAR_WEIGHT, self._on_weight)
@@ -87,18 +77,6 @@ class SkaleDriver(ScaleDriverBase):
         await self._write(client, codec.TARE)
         self._reset_readings()
 
-    async def async_timer_start(self, client: GattClient) -> None:
-        """Start the scale's timer (opcode per ``timer_opcodes``)."""
-        await self._timer(client, self.timer_opcodes.start, running=True)
-
-    async def async_timer_stop(self, client: GattClient) -> None:
-        """Stop the scale's timer."""
-        await self._timer(client, self.timer_opcodes.stop, running=False)
-
-    async def async_timer_reset(self, client: GattClient) -> None:
-        """Set the scale's timer back to zero."""
-        await self._timer(client, self.timer_opcodes.reset, running=False)
-
     async def async_set_unit(self, client: GattClient, unit: WeightUnit) -> None:
         """Display grams or ounces (readings stay in grams)."""
         await self._write(client, codec.UNIT_COMMANDS[unit])
@@ -112,26 +90,21 @@ class SkaleDriver(ScaleDriverBase):
         else:
             await self._write(client, codec.SCREEN_OFF)
 
-    async def _timer(self, client: GattClient, opcode: bytes, *, running: bool) -> None:
-        await self._write(client, opcode)
-        self.state.timer_running = running  # the Skale never reports its timer
-        self._on_update()
+    def _timer_command(self, action: TimerAction) -> bytes:
+        """The opcode per ``timer_opcodes`` (the Skale never reports its timer)."""
+        opcodes = self.timer_opcodes
+        return timer_commands(opcodes.start, opcodes.stop, opcodes.reset)[action]
 
     async def _read_battery(self, client: GattClient) -> bool:
         if not has_characteristic(client, CHAR_BATTERY):
             return False
         data = await client.read_gatt_char(CHAR_BATTERY)
-        try:
-            battery = codec.decode_battery(data)
-        except ScaleDecodeError as err:
-            self._malformed(data, err)
+        battery = self._decode(codec.decode_battery, data)
+        if battery is None:
             return False
         changed = battery != self.state.battery
         self.state.battery = battery
         return changed
-
-    async def _write(self, client: GattClient, data: bytes) -> None:
-        await client.write_gatt_char(CHAR_COMMAND, data, response=self._response)
 
     async def _write_all(self, client: GattClient, *commands: bytes) -> None:
         for index, data in enumerate(commands):
@@ -140,17 +113,11 @@ class SkaleDriver(ScaleDriverBase):
             await self._write(client, data)
 
     def _on_weight(self, _sender: Any, data: bytearray) -> None:
-        try:
-            grams = codec.decode_weight(data)
-        except ScaleDecodeError as err:
-            self._malformed(data, err)
-            return
-        self._publish_weight(grams)
+        grams = self._decode(codec.decode_weight, data)
+        if grams is not None:
+            self._publish_weight(grams)
 
     def _on_button(self, _sender: Any, data: bytearray) -> None:
-        try:
-            press = codec.decode_button(data)
-        except ScaleDecodeError as err:
-            self._malformed(data, err)
-            return
-        self._publish_button(press)
+        press = self._decode(codec.decode_button, data)
+        if press is not None:
+            self._publish_button(press)
