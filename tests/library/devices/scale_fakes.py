@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from hypothesis import settings
 
-from custom_components.kitchen_ble.library.devices.base import NotifyCallback
-from custom_components.kitchen_ble.library.devices.scale import ButtonPress, WeightSample
+from custom_components.kitchen_ble.library.devices.base import ModelInfo, NotifyCallback
+from custom_components.kitchen_ble.library.devices.scale import (
+    ButtonPress,
+    ScaleDriverBase,
+    WeightSample,
+)
 
 WRITE = ["write"]
 WRITE_NO_RESPONSE = ["write-without-response"]
@@ -152,3 +156,12 @@ class Recorder:
     @property
     def presses(self) -> list[ButtonPress]:
         return [item for item in self.received if isinstance(item, ButtonPress)]
+
+
+def make_scale_driver[D: ScaleDriverBase](
+    factory: Callable[..., D], model: ModelInfo, client: FakeClient | None = None, **kwargs: object
+) -> tuple[D, Recorder, FakeClock, Sleeps]:
+    """A ``factory`` driver for ``model`` on a fake clock; its sleeps go to ``client``'s log."""
+    recorder, clock, sleeps = Recorder(), FakeClock(), Sleeps(client)
+    driver = factory(model, recorder.update, recorder.sample, clock=clock, sleep=sleeps, **kwargs)
+    return driver, recorder, clock, sleeps

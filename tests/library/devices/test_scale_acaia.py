@@ -59,6 +59,7 @@ from tests.library.devices.scale_fakes import (
     Recorder,
     Sleeps,
     fuzz_settings,
+    make_scale_driver,
 )
 
 OLD_SERVICE = "00001820-0000-1000-8000-00805f9b34fb"
@@ -476,16 +477,7 @@ def old_chars() -> dict[str, list[str]]:
 def make_driver(
     client: FakeClient | None = None, **kwargs: object
 ) -> tuple[AcaiaDriver, Recorder, FakeClock, Sleeps]:
-    recorder, clock, sleeps = Recorder(), FakeClock(), Sleeps(client)
-    driver = AcaiaDriver(
-        LUNAR,
-        recorder.update,
-        recorder.sample,
-        clock=clock,
-        sleep=sleeps,
-        **kwargs,  # type: ignore[arg-type]
-    )
-    return driver, recorder, clock, sleeps
+    return make_scale_driver(AcaiaDriver, LUNAR, client, **kwargs)
 
 
 async def started(

@@ -47,6 +47,7 @@ from tests.library.devices.scale_fakes import (
     Recorder,
     Sleeps,
     fuzz_settings,
+    make_scale_driver,
 )
 
 SERVICE = "00000ffe-0000-1000-8000-00805f9b34fb"
@@ -256,16 +257,7 @@ def test_fuzz_mutated(vector: bytes, changes: list[tuple[int, int]], fix_xor: bo
 def make_driver(
     client: FakeClient | None = None, **kwargs: object
 ) -> tuple[BookooDriver, Recorder, FakeClock, Sleeps]:
-    recorder, clock, sleeps = Recorder(), FakeClock(), Sleeps(client)
-    driver = BookooDriver(
-        THEMIS,
-        recorder.update,
-        recorder.sample,
-        clock=clock,
-        sleep=sleeps,
-        **kwargs,  # type: ignore[arg-type]
-    )
-    return driver, recorder, clock, sleeps
+    return make_scale_driver(BookooDriver, THEMIS, client, **kwargs)
 
 
 def chars() -> dict[str, list[str]]:

@@ -49,6 +49,7 @@ from tests.library.devices.scale_fakes import (
     Recorder,
     Sleeps,
     fuzz_settings,
+    make_scale_driver,
 )
 
 NOTIFY_CHAR = "0000fff4-0000-1000-8000-00805f9b34fb"
@@ -209,16 +210,7 @@ def test_fuzz_mutated(vector: bytes, changes: list[tuple[int, int]]) -> None:
 def make_driver(
     client: FakeClient | None = None, **kwargs: object
 ) -> tuple[DecentScaleDriver, Recorder, FakeClock, Sleeps]:
-    recorder, clock, sleeps = Recorder(), FakeClock(), Sleeps(client)
-    driver = DecentScaleDriver(
-        DECENT_SCALE,
-        recorder.update,
-        recorder.sample,
-        clock=clock,
-        sleep=sleeps,
-        **kwargs,  # type: ignore[arg-type]
-    )
-    return driver, recorder, clock, sleeps
+    return make_scale_driver(DecentScaleDriver, DECENT_SCALE, client, **kwargs)
 
 
 def chars(write: list[str] = BOTH_WRITES) -> dict[str, list[str]]:

@@ -33,8 +33,8 @@ from tests.library.devices.scale_fakes import (
     FakeClient,
     FakeClock,
     Recorder,
-    Sleeps,
     fuzz_settings,
+    make_scale_driver,
 )
 
 DATA = "0000ffe1-0000-1000-8000-00805f9b34fb"
@@ -164,8 +164,7 @@ def test_fuzz_mutated(vector: bytes, changes: list[tuple[int, int]]) -> None:
 
 
 def make_driver(client: FakeClient | None = None) -> tuple[FelicitaDriver, Recorder, FakeClock]:
-    recorder, clock = Recorder(), FakeClock()
-    driver = FelicitaDriver(ARC, recorder.update, recorder.sample, clock=clock, sleep=Sleeps())
+    driver, recorder, clock, _ = make_scale_driver(FelicitaDriver, ARC)
     return driver, recorder, clock
 
 

@@ -43,6 +43,7 @@ from tests.library.devices.scale_fakes import (
     Recorder,
     Sleeps,
     fuzz_settings,
+    make_scale_driver,
 )
 
 CMD = "0000ef80-0000-1000-8000-00805f9b34fb"
@@ -146,16 +147,7 @@ def test_fuzz_codec(data: bytes) -> None:
 def make_driver(
     client: FakeClient | None = None, **kwargs: object
 ) -> tuple[SkaleDriver, Recorder, FakeClock, Sleeps]:
-    recorder, clock, sleeps = Recorder(), FakeClock(), Sleeps(client)
-    driver = SkaleDriver(
-        SKALE,
-        recorder.update,
-        recorder.sample,
-        clock=clock,
-        sleep=sleeps,
-        **kwargs,  # type: ignore[arg-type]
-    )
-    return driver, recorder, clock, sleeps
+    return make_scale_driver(SkaleDriver, SKALE, client, **kwargs)
 
 
 async def started(**kwargs: object) -> tuple[SkaleDriver, Recorder, FakeClient, FakeClock]:
