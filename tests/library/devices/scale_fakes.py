@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from hypothesis import settings
+from hypothesis import strategies as st
 
 from custom_components.kitchen_ble.library.devices.base import ModelInfo, NotifyCallback
 from custom_components.kitchen_ble.library.devices.scale import (
@@ -33,6 +34,20 @@ def fuzz_examples() -> int:
 def fuzz_settings() -> settings:
     """Bounded fuzzing: a few seconds per test unless asked for more."""
     return settings(max_examples=fuzz_examples(), deadline=None)
+
+
+def byte_changes(last_index: int, max_size: int = 3) -> st.SearchStrategy[list[tuple[int, int]]]:
+    """Up to ``max_size`` changes (index 0..``last_index``, new byte) for ``mutated``."""
+    return st.lists(st.tuples(st.integers(0, last_index), st.integers(0, 255)), max_size=max_size)
+
+
+def mutated(vector: bytes, changes: list[tuple[int, int]]) -> bytearray:
+    """``vector`` with ``changes`` applied; an index past its end changes nothing."""
+    data = bytearray(vector)
+    for index, value in changes:
+        if index < len(data):
+            data[index] = value
+    return data
 
 
 @dataclass

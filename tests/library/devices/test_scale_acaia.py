@@ -58,8 +58,10 @@ from tests.library.devices.scale_fakes import (
     FakeClock,
     Recorder,
     Sleeps,
+    byte_changes,
     fuzz_settings,
     make_scale_driver,
+    mutated,
 )
 
 OLD_SERVICE = "00001820-0000-1000-8000-00805f9b34fb"
@@ -449,14 +451,11 @@ VECTORS = [h(v) for v in (A2, A3, A4, A6, A7, A8, A9)]
 @fuzz_settings()
 @given(
     st.sampled_from(VECTORS),
-    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 255)), max_size=4),
+    byte_changes(30, max_size=4),
     st.integers(0, 20),
 )
 def test_fuzz_mutated_vectors(vector: bytes, changes: list[tuple[int, int]], cut: int) -> None:
-    data = bytearray(vector)
-    for index, value in changes:
-        if index < len(data):
-            data[index] = value
+    data = mutated(vector, changes)
     data = data[: len(data) - cut] if cut < len(data) else data
     with contextlib.suppress(ScaleDecodeError):
         decode_frame(bytes(data))

@@ -46,8 +46,10 @@ from tests.library.devices.scale_fakes import (
     FakeClock,
     Recorder,
     Sleeps,
+    byte_changes,
     fuzz_settings,
     make_scale_driver,
+    mutated,
 )
 
 SERVICE = "00000ffe-0000-1000-8000-00805f9b34fb"
@@ -236,13 +238,11 @@ def test_fuzz_random(data: bytes) -> None:
 @fuzz_settings()
 @given(
     st.sampled_from(VECTORS),
-    st.lists(st.tuples(st.integers(0, 19), st.integers(0, 255)), max_size=3),
+    byte_changes(19),
     st.booleans(),
 )
 def test_fuzz_mutated(vector: bytes, changes: list[tuple[int, int]], fix_xor: bool) -> None:
-    data = bytearray(vector)
-    for index, value in changes:
-        data[index] = value
+    data = mutated(vector, changes)
     if fix_xor:
         data[19] = reduce(xor, data[:19], 0)
     with contextlib.suppress(ScaleDecodeError):

@@ -48,8 +48,10 @@ from tests.library.devices.scale_fakes import (
     FakeClock,
     Recorder,
     Sleeps,
+    byte_changes,
     fuzz_settings,
     make_scale_driver,
+    mutated,
 )
 
 NOTIFY_CHAR = "0000fff4-0000-1000-8000-00805f9b34fb"
@@ -193,15 +195,11 @@ def test_fuzz_random(data: bytes) -> None:
 @fuzz_settings()
 @given(
     st.sampled_from(VECTORS),
-    st.lists(st.tuples(st.integers(0, 9), st.integers(0, 255)), max_size=3),
+    byte_changes(9),
 )
 def test_fuzz_mutated(vector: bytes, changes: list[tuple[int, int]]) -> None:
-    data = bytearray(vector)
-    for index, value in changes:
-        if index < len(data):
-            data[index] = value
     with contextlib.suppress(ScaleDecodeError):
-        decode_notification(data)
+        decode_notification(mutated(vector, changes))
 
 
 # Driver -------------------------------------------------------------------------------------

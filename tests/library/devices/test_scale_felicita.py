@@ -33,8 +33,10 @@ from tests.library.devices.scale_fakes import (
     FakeClient,
     FakeClock,
     Recorder,
+    byte_changes,
     fuzz_settings,
     make_scale_driver,
+    mutated,
 )
 
 DATA = "0000ffe1-0000-1000-8000-00805f9b34fb"
@@ -148,14 +150,11 @@ def test_fuzz_random(data: bytes) -> None:
 @fuzz_settings()
 @given(
     st.sampled_from([h(ZERO_MINUS), h(ZERO_PLUS)]),
-    st.lists(st.tuples(st.integers(0, 17), st.integers(0, 255)), max_size=4),
+    byte_changes(17, max_size=4),
 )
 def test_fuzz_mutated(vector: bytes, changes: list[tuple[int, int]]) -> None:
-    data = bytearray(vector)
-    for index, value in changes:
-        data[index] = value
     with contextlib.suppress(ScaleDecodeError):
-        decoded = decode_reading(data)
+        decoded = decode_reading(mutated(vector, changes))
         assert -9999.99 * 28.35 <= decoded.grams <= 9999.99 * 28.35
         assert 0 <= decoded.battery <= 100
 
