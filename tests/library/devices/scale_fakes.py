@@ -8,10 +8,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from custom_components.kitchen_ble.library.devices.base import ModelInfo, NotifyCallback
+from custom_components.kitchen_ble.library.devices.base import (
+    ModelInfo,
+    NotifyCallback,
+    UnsupportedDeviceError,
+)
 from custom_components.kitchen_ble.library.devices.scale import (
     ButtonPress,
     ScaleDriverBase,
@@ -180,3 +185,14 @@ def make_scale_driver[D: ScaleDriverBase](
     recorder, clock, sleeps = Recorder(), FakeClock(), Sleeps(client)
     driver = factory(model, recorder.update, recorder.sample, clock=clock, sleep=sleeps, **kwargs)
     return driver, recorder, clock, sleeps
+
+
+async def assert_start_refused(
+    make_driver: Callable[[FakeClient], tuple[Any, ...]], chars: dict[str, list[str]]
+) -> None:
+    """A device with only ``chars`` is refused as unsupported before anything is written."""
+    client = FakeClient(chars)
+    driver = make_driver(client)[0]
+    with pytest.raises(UnsupportedDeviceError):
+        await driver.async_start(client)
+    assert client.writes == []

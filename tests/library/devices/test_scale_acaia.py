@@ -42,7 +42,6 @@ from custom_components.kitchen_ble.library.devices.base import (
     Capability,
     DeviceKind,
     HandshakeError,
-    UnsupportedDeviceError,
 )
 from custom_components.kitchen_ble.library.devices.scale import (
     ButtonPress,
@@ -58,6 +57,7 @@ from tests.library.devices.scale_fakes import (
     FakeClock,
     Recorder,
     Sleeps,
+    assert_start_refused,
     byte_changes,
     fuzz_settings,
     make_scale_driver,
@@ -525,11 +525,7 @@ async def test_start_prefers_the_new_transport_when_both_exist() -> None:
 
 
 async def test_start_needs_both_new_characteristics() -> None:
-    client = FakeClient({NEW_CMD: BOTH_WRITES})
-    driver, _, _, _ = make_driver(client)
-    with pytest.raises(UnsupportedDeviceError):
-        await driver.async_start(client)
-    assert client.writes == []
+    await assert_start_refused(make_driver, {NEW_CMD: BOTH_WRITES})
 
 
 async def test_poll_identifies_again_until_a_weight_then_heartbeats() -> None:

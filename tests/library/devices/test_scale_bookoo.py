@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from custom_components.kitchen_ble.library.devices.base import (
     Capability,
     DeviceKind,
-    UnsupportedDeviceError,
 )
 from custom_components.kitchen_ble.library.devices.bookoo import (
     MODELS,
@@ -46,6 +45,7 @@ from tests.library.devices.scale_fakes import (
     FakeClock,
     Recorder,
     Sleeps,
+    assert_start_refused,
     byte_changes,
     fuzz_settings,
     make_scale_driver,
@@ -302,10 +302,7 @@ async def test_refused_then_accepted_subscription() -> None:
 
 
 async def test_start_unsupported() -> None:
-    client = FakeClient({WEIGHT: NOTIFY})
-    driver, _, _, _ = make_driver(client)
-    with pytest.raises(UnsupportedDeviceError):
-        await driver.async_start(client)
+    await assert_start_refused(make_driver, {WEIGHT: NOTIFY})
 
 
 async def test_frames_become_samples_with_the_scales_flow() -> None:

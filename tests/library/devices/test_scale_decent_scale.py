@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from custom_components.kitchen_ble.library.devices.base import (
     Capability,
     DeviceKind,
-    UnsupportedDeviceError,
 )
 from custom_components.kitchen_ble.library.devices.decent_scale import (
     DECENT_SCALE,
@@ -48,6 +47,7 @@ from tests.library.devices.scale_fakes import (
     FakeClock,
     Recorder,
     Sleeps,
+    assert_start_refused,
     byte_changes,
     fuzz_settings,
     make_scale_driver,
@@ -258,11 +258,7 @@ async def test_start_without_heartbeat() -> None:
 
 
 async def test_start_unsupported() -> None:
-    client = FakeClient({NOTIFY_CHAR: NOTIFY})
-    driver, _, _, _ = make_driver(client)
-    with pytest.raises(UnsupportedDeviceError):
-        await driver.async_start(client)
-    assert client.writes == []
+    await assert_start_refused(make_driver, {NOTIFY_CHAR: NOTIFY})
 
 
 async def test_poll_sends_the_heartbeat() -> None:

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from custom_components.kitchen_ble.library.devices.base import (
     Capability,
     DeviceKind,
-    UnsupportedDeviceError,
 )
 from custom_components.kitchen_ble.library.devices.felicita import (
     ARC,
@@ -33,6 +32,7 @@ from tests.library.devices.scale_fakes import (
     FakeClient,
     FakeClock,
     Recorder,
+    assert_start_refused,
     byte_changes,
     fuzz_settings,
     make_scale_driver,
@@ -186,10 +186,7 @@ async def test_start_only_subscribes() -> None:
 
 
 async def test_start_unsupported() -> None:
-    client = FakeClient({"0000ffe0-0000-1000-8000-00805f9b34fb": NOTIFY})
-    driver, _, _ = make_driver(client)
-    with pytest.raises(UnsupportedDeviceError):
-        await driver.async_start(client)
+    await assert_start_refused(make_driver, {"0000ffe0-0000-1000-8000-00805f9b34fb": NOTIFY})
 
 
 async def test_readings_become_samples() -> None:

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from custom_components.kitchen_ble.library.devices.base import (
     Capability,
     DeviceKind,
-    UnsupportedDeviceError,
 )
 from custom_components.kitchen_ble.library.devices.scale import (
     ButtonPress,
@@ -42,6 +41,7 @@ from tests.library.devices.scale_fakes import (
     FakeClock,
     Recorder,
     Sleeps,
+    assert_start_refused,
     fuzz_settings,
     make_scale_driver,
 )
@@ -213,11 +213,7 @@ async def test_start_battery_read_refused_is_not_fatal() -> None:
 async def test_start_unsupported(missing: str) -> None:
     table = chars()
     del table[missing]
-    client = FakeClient(table)
-    driver, _, _, _ = make_driver(client)
-    with pytest.raises(UnsupportedDeviceError):
-        await driver.async_start(client)
-    assert client.writes == []
+    await assert_start_refused(make_driver, table)
 
 
 async def test_weights_become_samples() -> None:
