@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import limits
@@ -109,7 +109,15 @@ def _step(number: int, raw: object) -> Step:
             "step_field_invalid",
             {"step": number, "field": "definition", "value": show(raw), "reason": "not an object"},
         )
-    fields = Fields(raw, number)
+    return step_from_fields(Fields(raw, number), _exit, _limiter)
+
+
+def step_from_fields(
+    fields: Fields,
+    exit_of: Callable[[Fields], StepExit | None],
+    limiter_of: Callable[[Fields, Pump], Limiter | None],
+) -> Step:
+    """A step from its fields, its exit and limiter read as the file's format keeps them."""
     pump = fields.choice("pump", Pump)
     return Step(
         name=fields.text("name", ""),
@@ -122,8 +130,8 @@ def _step(number: int, raw: object) -> Step:
         seconds=fields.number("seconds", limits.SECONDS),
         volume=fields.number("volume", limits.VOLUME, 0.0),
         weight=fields.number("weight", limits.STEP_WEIGHT, 0.0, zero_is_off=True),
-        exit=_exit(fields),
-        limiter=_limiter(fields, pump),
+        exit=exit_of(fields),
+        limiter=limiter_of(fields, pump),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Final
 from . import limits, simple
 from .errors import ProfileError, TclParseError
 from .fields import Fields, show
-from .json_v2 import limiter_range_for
+from .json_v2 import limiter_range_for, step_from_fields
 from .model import (
     BeverageType,
     ExitCondition,
@@ -23,10 +23,8 @@ from .model import (
     Limiter,
     Profile,
     Pump,
-    Sensor,
     Step,
     StepExit,
-    Transition,
 )
 from .tcl import split_dict, split_list
 
@@ -155,22 +153,7 @@ def _advanced_step(number: int, word: str) -> Step:
                 "reason": err.placeholders["reason"],
             },
         ) from None
-    fields = Fields(keys, number)
-    pump = fields.choice("pump", Pump)
-    return Step(
-        name=fields.text("name", ""),
-        pump=pump,
-        pressure=fields.number("pressure", limits.PRESSURE, None if pump is Pump.PRESSURE else 0.0),
-        flow=fields.number("flow", limits.FLOW, None if pump is Pump.FLOW else 0.0),
-        transition=fields.choice("transition", Transition),
-        temperature=fields.number("temperature", limits.TEMPERATURE),
-        sensor=fields.choice("sensor", Sensor),
-        seconds=fields.number("seconds", limits.SECONDS),
-        volume=fields.number("volume", limits.VOLUME, 0.0),
-        weight=fields.number("weight", limits.STEP_WEIGHT, 0.0, zero_is_off=True),
-        exit=_exit(fields),
-        limiter=_limiter(fields, pump),
-    )
+    return step_from_fields(Fields(keys, number), _exit, _limiter)
 
 
 def _exit(fields: Fields) -> StepExit | None:
