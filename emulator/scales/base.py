@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
+from functools import reduce
+from operator import xor
 from typing import ClassVar, Final
 
 from emulator.device import Central, EmulatedDevice
@@ -440,3 +442,8 @@ def to_unit(grams: float, unit: Unit) -> float:
 def quantize(value: float, resolution: float) -> float:
     """``value`` rounded to the display's resolution."""
     return round(round(value / resolution) * resolution, 6)
+
+
+def xor_of(data: bytes) -> int:
+    """The XOR of every byte (the Bookoo and Decent checksums)."""
+    return reduce(xor, data, 0)

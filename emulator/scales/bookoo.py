@@ -28,13 +28,11 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from functools import reduce
-from operator import xor
 from typing import Any, Final
 
 from emulator.gatt import Characteristic, Service
 
-from .base import EmulatedScale, ScaleCommandError, Unit, quantize
+from .base import EmulatedScale, ScaleCommandError, Unit, quantize, xor_of
 
 SERVICE: Final = "00000ffe-0000-1000-8000-00805f9b34fb"
 WEIGHT: Final = "0000ff11-0000-1000-8000-00805f9b34fb"
@@ -55,11 +53,6 @@ UNIT_OUNCES: Final = 0x02
 PLUS: Final = ord("+")
 MINUS: Final = ord("-")
 FLIP_RUN: Final = (30, 45)  # frames a sign flip lasts
-
-
-def xor_of(data: bytes) -> int:
-    """The XOR of every byte."""
-    return reduce(xor, data, 0)
 
 
 @dataclass(frozen=True, slots=True)

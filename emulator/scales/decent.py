@@ -27,13 +27,11 @@ second on FFF4. Where the sheet leaves a point open, this model chooses and says
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import reduce
-from operator import xor
 from typing import Any, Final
 
 from emulator.gatt import Characteristic, Service
 
-from .base import EmulatedScale, ScaleCommandError, Unit, quantize
+from .base import EmulatedScale, ScaleCommandError, Unit, quantize, xor_of
 
 SERVICE: Final = "0000fff0-0000-1000-8000-00805f9b34fb"
 NOTIFY: Final = "0000fff4-0000-1000-8000-00805f9b34fb"
@@ -58,11 +56,6 @@ BUTTON: Final = 0xAA
 TARE_ACK: Final = 0xFE
 CHARGING: Final = 0xFF
 HEARTBEAT_PERIOD: Final = 5.0  # s (HDS guide)
-
-
-def xor_of(data: bytes) -> int:
-    """The XOR of every byte."""
-    return reduce(xor, data, 0)
 
 
 def with_xor(data: bytes) -> bytes:
