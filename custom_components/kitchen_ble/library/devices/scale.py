@@ -20,6 +20,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import reduce
+from operator import xor
 from typing import ClassVar, Final, Literal, TypedDict
 
 from .base import DeviceError, GattClient, ModelInfo, UnsupportedDeviceError, has_characteristic
@@ -330,6 +332,11 @@ class ScaleDriverBase:
 def timer_commands(start: bytes, stop: bytes, reset: bytes) -> Mapping[TimerAction, bytes]:
     """What a driver's timer keys send, for ``ScaleDriverBase._timer_commands``."""
     return {"start": start, "stop": stop, "reset": reset}
+
+
+def xor_checksum(data: Payload | list[int]) -> int:
+    """XOR of all bytes (the Bookoo and Decent Scale frames' checksum)."""
+    return reduce(xor, data, 0)
 
 
 def ounces_to_grams(ounces: float) -> float:

@@ -21,14 +21,13 @@ from typing import Final
 
 from ..scale import (
     ButtonPress,
+    Payload,
     PressKind,
     ScaleButton,
     ScaleDecodeError,
     ScaleEncodeError,
     WeightUnit,
 )
-
-type Payload = bytes | bytearray
 
 HEADER: Final = b"\xef\xdd"
 MSG_HEARTBEAT: Final = 0x00

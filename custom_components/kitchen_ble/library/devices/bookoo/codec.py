@@ -15,13 +15,10 @@ constants are not the XOR it specifies (§5.5); both forms are here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import reduce
-from operator import xor
 from typing import Final, Literal
 
-from ..scale import ScaleDecodeError, ScaleEncodeError
+from ..scale import Payload, ScaleDecodeError, ScaleEncodeError, xor_checksum
 
-type Payload = bytes | bytearray
 type TimerChecksum = Literal["documented", "xor"]
 
 FRAME_SIZE: Final = 20
@@ -72,11 +69,6 @@ class BookooReply:
     payload: bytes
 
 
-def checksum(data: Payload | list[int]) -> int:
-    """XOR of all bytes."""
-    return reduce(xor, data, 0)
-
-
 def _signed(sign: int, value: int, what: str) -> int:
     factor = SIGNS.get(sign)
     if factor is None:
@@ -88,7 +80,7 @@ def decode_reading(data: Payload) -> BookooReading:
     """A weight frame; refuses a wrong length, header, sign byte or checksum."""
     if len(data) != FRAME_SIZE or data[:2] != WEIGHT_HEADER:
         raise ScaleDecodeError(f"not a Bookoo weight frame: {bytes(data).hex()}")
-    if checksum(data[:19]) != data[19]:
+    if xor_checksum(data[:19]) != data[19]:
         raise ScaleDecodeError(f"Bookoo checksum mismatch: {bytes(data).hex()}")
     weight = _signed(data[6], int.from_bytes(data[7:10], "big"), "weight")
     flow = _signed(data[10], int.from_bytes(data[11:13], "big"), "flow")
@@ -121,7 +113,7 @@ def encode_command(command: int, p1: int = 0, p2: int = 0) -> bytes:
     body = [0x03, 0x0A, command, p1, p2]
     if not all(0 <= value <= 0xFF for value in body):
         raise ScaleEncodeError(f"Bookoo command bytes {body} are not all single bytes")
-    return bytes([*body, checksum(body)])
+    return bytes([*body, xor_checksum(body)])
 
 
 def encode_beep(level: int) -> bytes:

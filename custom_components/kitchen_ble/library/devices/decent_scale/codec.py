@@ -14,20 +14,18 @@ and tare switches the Half Decent's heartbeat requirement on (01) or off (00).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import reduce
-from operator import xor
 from typing import Final
 
 from ..scale import (
     ButtonPress,
+    Payload,
     PressKind,
     ScaleButton,
     ScaleDecodeError,
     ScaleEncodeError,
     WeightUnit,
+    xor_checksum,
 )
-
-type Payload = bytes | bytearray
 
 MODEL_BYTE: Final = 0x03
 TYPE_STABLE: Final = 0xCE
@@ -86,17 +84,12 @@ class DecentOther:
 type DecentMessage = DecentWeight | DecentButton | DecentStatus | DecentOther
 
 
-def checksum(data: Payload | list[int]) -> int:
-    """XOR of all bytes."""
-    return reduce(xor, data, 0)
-
-
 def encode(command: int, d1: int = 0, d2: int = 0, d3: int = 0, d4: int = 0) -> bytes:
     """A 7-byte command with its XOR."""
     body = [MODEL_BYTE, command, d1, d2, d3, d4]
     if not all(0 <= value <= 0xFF for value in body):
         raise ScaleEncodeError(f"Decent command bytes {body} are not all single bytes")
-    return bytes([*body, checksum(body)])
+    return bytes([*body, xor_checksum(body)])
 
 
 def encode_led_on(*, heartbeat: bool = True, unit: WeightUnit = "g") -> bytes:
@@ -155,5 +148,5 @@ def _decode_weight(data: Payload) -> DecentWeight:
         grams,
         stable=data[1] == TYPE_STABLE,
         timer=timer,
-        checksum_ok=checksum(data[:-1]) == data[-1],
+        checksum_ok=xor_checksum(data[:-1]) == data[-1],
     )

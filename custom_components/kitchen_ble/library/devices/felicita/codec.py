@@ -12,9 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from ..scale import ScaleDecodeError, WeightUnit, ounces_to_grams
-
-type Payload = bytes | bytearray
+from ..scale import Payload, ScaleDecodeError, WeightUnit, ounces_to_grams
 
 HEADER: Final = b"\x01\x02"
 MIN_LENGTH: Final = 16  # through the battery byte; the CR LF is not needed

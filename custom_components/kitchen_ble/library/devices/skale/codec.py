@@ -15,9 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from ..scale import ButtonPress, PressKind, ScaleButton, ScaleDecodeError, WeightUnit
-
-type Payload = bytes | bytearray
+from ..scale import ButtonPress, Payload, PressKind, ScaleButton, ScaleDecodeError, WeightUnit
 
 WEIGHT_MIN_LENGTH: Final = 3
 
