@@ -396,6 +396,14 @@ class De1Driver:
             _LOGGER.debug("Skipping malformed read of %s (%s): %s", uuid, bytes(data).hex(), err)
             return None
 
+    def _decode[T](self, decode: Callable[[Payload], T], data: bytearray, what: str) -> T | None:
+        """A notification decoded, or None (logged) when it is malformed."""
+        try:
+            return decode(data)
+        except De1DecodeError as err:
+            _LOGGER.debug("Ignoring malformed %s %s: %s", what, data.hex(), err)
+            return None
+
     async def _read_settings(self, client: GattClient) -> ShotSettings | None:
         return await self._read(client, CHAR_SHOT_SETTINGS, codec.decode_shot_settings)
 
@@ -491,44 +499,34 @@ class De1Driver:
     # Notifications --------------------------------------------------------------------
 
     def _on_shot_sample(self, _sender: Any, data: bytearray) -> None:
-        try:
-            sample = codec.decode_shot_sample(data)
-        except De1DecodeError as err:
-            _LOGGER.debug("Ignoring malformed ShotSample %s: %s", data.hex(), err)
+        sample = self._decode(codec.decode_shot_sample, data, "ShotSample")
+        if sample is None:
             return
         self.state.sample = sample
         self._on_sample(sample)
         self._on_update()
 
     def _on_state_info(self, _sender: Any, data: bytearray) -> None:
-        try:
-            info = codec.decode_state_info(data)
-        except De1DecodeError as err:
-            _LOGGER.debug("Ignoring malformed StateInfo %s: %s", data.hex(), err)
+        info = self._decode(codec.decode_state_info, data, "StateInfo")
+        if info is None:
             return
         self._store_state_info(info)
 
     def _on_water_levels(self, _sender: Any, data: bytearray) -> None:
-        try:
-            levels = codec.decode_water_levels(data)
-        except De1DecodeError as err:
-            _LOGGER.debug("Ignoring malformed WaterLevels %s: %s", data.hex(), err)
+        levels = self._decode(codec.decode_water_levels, data, "WaterLevels")
+        if levels is None:
             return
         self._store_levels(levels)
 
     def _on_shot_settings(self, _sender: Any, data: bytearray) -> None:
-        try:
-            settings = codec.decode_shot_settings(data)
-        except De1DecodeError as err:
-            _LOGGER.debug("Ignoring malformed ShotSettings %s: %s", data.hex(), err)
+        settings = self._decode(codec.decode_shot_settings, data, "ShotSettings")
+        if settings is None:
             return
         self._store("shot_settings", settings)
 
     def _on_mmr(self, _sender: Any, data: bytearray) -> None:
-        try:
-            reply = codec.decode_mmr_read(data)
-        except De1DecodeError as err:
-            _LOGGER.debug("Ignoring malformed MMR reply %s: %s", data.hex(), err)
+        reply = self._decode(codec.decode_mmr_read, data, "MMR reply")
+        if reply is None:
             return
         values = reply.registers
         changed = any(self.state.mmr.get(address) != raw for address, raw in values.items())
@@ -542,10 +540,8 @@ class De1Driver:
             self._on_update()
 
     def _on_calibration(self, _sender: Any, data: bytearray) -> None:
-        try:
-            calibration = codec.decode_calibration(data)
-        except De1DecodeError as err:
-            _LOGGER.debug("Ignoring malformed calibration %s: %s", data.hex(), err)
+        calibration = self._decode(codec.decode_calibration, data, "calibration")
+        if calibration is None:
             return
         future = self._calibration_waiter
         if calibration.target is CalTarget.ERROR:
