@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Unpack
 
 from emulator.device import EmulatedDevice, physics_steps
 from emulator.gatt import ATT_INVALID_ATTRIBUTE_VALUE_LENGTH, AttError, Characteristic, Service
@@ -61,8 +61,7 @@ from .const import (
     State,
     Substate,
 )
-from .heaters import ROOM
-from .machine import REST_STEP, Machine, PourListener
+from .machine import REST_STEP, Machine, MachineOptions, PourListener
 from .shot import Frame, Profile, ProfileError
 
 ATT_VALUE_NOT_ALLOWED: Final = 0x13
@@ -105,36 +104,20 @@ class DE1Device(EmulatedDevice):
         address: str,
         name: str | None = LOCAL_NAME,
         *,
-        firmware: int = 1352,
         model_code: int = 2,
-        serial: int = 4242,
-        ghc_info: int = 0,
-        water_level: float = 40.0,
-        refill_level: float = 5.0,
-        heating_speed: float = 1.0,
         mains_hz: int = 50,
-        awake: bool = False,
-        temperature: float = ROOM,
-        flash_write_seconds: float = 0.0,
         advertise_service: bool = True,
         versions: VersionBlock = DEFAULT_VERSIONS,
         rssi: int = -60,
         seed: int | None = None,
+        **machine: Unpack[MachineOptions],
     ) -> None:
         super().__init__(address, name, rssi=rssi, seed=seed)
         self.machine = Machine(
             rng=self.random,
-            firmware=firmware,
             model=model_code,
-            serial=serial,
-            ghc_info=ghc_info,
-            water_level=water_level,
-            refill_level=refill_level,
-            heating_speed=heating_speed,
             heater_voltage=230 if mains_hz == 50 else 120,
-            temperature=temperature,
-            awake=awake,
-            flash_write_seconds=flash_write_seconds,
+            **machine,
         )
         self.machine.state_listeners.append(self._on_state)
         self.machine_faults = MachineFaults()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from typing import Final
+from typing import Final, TypedDict
 
 from .codec import ShotSample, ShotSettings
 from .const import (
@@ -97,6 +97,20 @@ PAUSABLE: Final = frozenset(
 def approach(value: float, target: float, seconds: float, time_constant: float) -> float:
     """First-order approach of ``value`` to ``target``."""
     return target + (value - target) * math.exp(-seconds / time_constant)
+
+
+class MachineOptions(TypedDict, total=False):
+    """What a DE1 is built with, as ``Machine`` takes it (its defaults are there)."""
+
+    firmware: int
+    serial: int
+    ghc_info: int
+    water_level: float  # mm
+    refill_level: float  # mm
+    heating_speed: float
+    temperature: float  # °C
+    awake: bool
+    flash_write_seconds: float
 
 
 class Machine:
