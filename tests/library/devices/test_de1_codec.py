@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from custom_components.kitchen_ble.library.devices.base import DeviceError
@@ -68,23 +70,25 @@ def test_10_1_real_idle_shot_sample() -> None:
     assert round(sample.head_temp, 4) == 34.1205
 
 
+# §10.1 derived: a mid-shot sample (the driver tests deliver it too).
+MID_SHOT_BYTES = hexbytes("12 34 90 00 20 00 5c 80 5d 40 00 5d 00 5d 00 90 00 02 96")
+MID_SHOT = ShotSample(
+    sample_time=4660,
+    group_pressure=9.0,
+    group_flow=2.0,
+    mix_temp=92.5,
+    head_temp=93.25,
+    set_mix_temp=93.0,
+    set_head_temp=93.0,
+    set_group_pressure=9.0,
+    set_group_flow=0.0,
+    frame_number=2,
+    steam_temp=150.0,
+)
+
+
 def test_10_1_derived_mid_shot_sample() -> None:
-    sample = codec.decode_shot_sample(
-        hexbytes("12 34 90 00 20 00 5c 80 5d 40 00 5d 00 5d 00 90 00 02 96")
-    )
-    assert sample == ShotSample(
-        sample_time=4660,
-        group_pressure=9.0,
-        group_flow=2.0,
-        mix_temp=92.5,
-        head_temp=93.25,
-        set_mix_temp=93.0,
-        set_head_temp=93.0,
-        set_group_pressure=9.0,
-        set_group_flow=0.0,
-        frame_number=2,
-        steam_temp=150.0,
-    )
+    assert codec.decode_shot_sample(MID_SHOT_BYTES) == MID_SHOT
 
 
 def test_10_1_sample_times_step_by_25() -> None:
@@ -102,20 +106,7 @@ def test_legacy_17_byte_shot_sample() -> None:
     sample = codec.decode_shot_sample(
         hexbytes("12 34 90 20 5c 80 5d 40 5d 00 5d 00 90 00 02 96 80")
     )
-    assert sample == ShotSample(
-        sample_time=4660,
-        group_pressure=9.0,
-        group_flow=2.0,
-        mix_temp=92.5,
-        head_temp=93.25,
-        set_mix_temp=93.0,
-        set_head_temp=93.0,
-        set_group_pressure=9.0,
-        set_group_flow=0.0,
-        frame_number=2,
-        steam_temp=150.5,
-        legacy=True,
-    )
+    assert sample == replace(MID_SHOT, steam_temp=150.5, legacy=True)
 
 
 @pytest.mark.parametrize("size", [0, 1, 16, 18, 20, 40])

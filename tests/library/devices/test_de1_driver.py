@@ -49,6 +49,7 @@ from custom_components.kitchen_ble.library.devices.de1.errors import (
 from custom_components.kitchen_ble.library.devices.de1.models import DE1, DE1_PRO
 from custom_components.kitchen_ble.library.devices.de1.state import StartBlock
 from custom_components.kitchen_ble.library.devices.de1.states import MachineState, Substate
+from tests.library.devices.test_de1_codec import MID_SHOT, MID_SHOT_BYTES
 
 
 def uuid16(short: int) -> str:
@@ -90,7 +91,6 @@ SETTINGS_LB = bytes.fromhex("00a07850323cc85e00")
 WATER_LB = bytes.fromhex("198b0500")
 IDLE = bytes.fromhex("0200")
 SAMPLE_IDLE = bytes.fromhex("025c0044000021ea221eda5a005e000000024d")
-SAMPLE_SHOT = bytes.fromhex("1234900020005c805d40005d005d0090000296")
 
 # A DE1PRO on firmware 1333 with no GHC; flush 6.0 mL/s, 85 °C, 20 s; hot water 1.0 mL/s.
 DEFAULT_MMR = {
@@ -295,21 +295,6 @@ def in_state(driver: De1Driver, client: FakeDe1, spaced: str) -> None:
     client.notify(STATE_INFO, bytes.fromhex(spaced.replace(" ", "")))
 
 
-SHOT = ShotSample(
-    sample_time=4660,
-    group_pressure=9.0,
-    group_flow=2.0,
-    mix_temp=92.5,
-    head_temp=93.25,
-    set_mix_temp=93.0,
-    set_head_temp=93.0,
-    set_group_pressure=9.0,
-    set_group_flow=0.0,
-    frame_number=2,
-    steam_temp=150.0,
-)
-
-
 # Start ------------------------------------------------------------------------------
 
 
@@ -501,9 +486,9 @@ async def test_a_new_start_forgets_the_last_link() -> None:
 
 async def test_shot_sample_reaches_on_sample_then_on_update() -> None:
     driver, events, client = await started()
-    client.notify(SHOT_SAMPLE, SAMPLE_SHOT)
-    assert events.log == [SHOT, "update"]
-    assert driver.state.sample == SHOT
+    client.notify(SHOT_SAMPLE, MID_SHOT_BYTES)
+    assert events.log == [MID_SHOT, "update"]
+    assert driver.state.sample == MID_SHOT
 
 
 async def test_on_sample_once_per_sample_at_full_rate() -> None:
@@ -1094,7 +1079,7 @@ async def started_and_present() -> bool:
 
 VALID_FRAMES = [
     (SHOT_SAMPLE, SAMPLE_IDLE),
-    (SHOT_SAMPLE, SAMPLE_SHOT),
+    (SHOT_SAMPLE, MID_SHOT_BYTES),
     (STATE_INFO, bytes.fromhex("0405")),
     (WATER_LEVELS, WATER_LB),
     (SHOT_SETTINGS, SETTINGS_LB),
