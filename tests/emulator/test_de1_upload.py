@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.de1 import Exit, Frame, Header, Limiter, Tail
+from emulator.de1 import Frame, Header, Limiter, Tail
 from emulator.gatt import AttError
 from emulator.proxy import VirtualProxy
 
 from .common import connect
+from .test_de1_codec import STEP_0, STEP_1
 from .test_de1_wire import (
     ENDING,
     ESPRESSO,
@@ -83,19 +84,7 @@ async def test_the_sheets_two_step_profile(proxy: VirtualProxy) -> None:  # §10
     device = link.device
     assert device.profile_complete
     assert device.profile.header == Header(1, 2, 1, 0.0, 6.0)
-    assert device.profile_frames == (
-        Frame(flow_control=False, goal=9.0, temperature=92.0, seconds=30.0),
-        Frame(
-            flow_control=True,
-            goal=4.0,
-            temperature=93.0,
-            seconds=8.0,
-            smooth=True,
-            mix_sensor=True,
-            exit=Exit(on_flow=False, over=True, value=4.0),
-            max_volume=100,
-        ),
-    )
+    assert device.profile_frames == (STEP_0, STEP_1)  # the codec test's reading of §10.6
     assert device.profile.limiters == {1: Limiter(6.0, 0.625)}
     assert device.profile.tail == Tail(0, False)
     assert await link.client.read_gatt_char(HEADER_WRITE) == bytes.fromhex("0102010060")
