@@ -7,6 +7,7 @@ agree with what §1.7 reports of de1app's own packed output.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -258,10 +259,14 @@ ADVANCED = {
 }
 
 
-def _step_error(step_text: str) -> ProfileError:
+def _error(keys: Mapping[str, object]) -> ProfileError:
     with pytest.raises(ProfileError) as caught:
-        profile_from_legacy(ADVANCED | {"advanced_shot": step_text})
+        profile_from_legacy(keys)
     return caught.value
+
+
+def _step_error(step_text: str) -> ProfileError:
+    return _error(ADVANCED | {"advanced_shot": step_text})
 
 
 def test_advanced_step_reads_exit_and_limiter() -> None:
@@ -402,10 +407,9 @@ def test_stale_exit_keys_are_ignored_without_exit_if() -> None:
 def test_profile_level_errors(
     changes: dict[str, object], key: str, placeholders: dict[str, str]
 ) -> None:
-    with pytest.raises(ProfileError) as caught:
-        profile_from_legacy(ADVANCED | changes)
-    assert caught.value.key == key
-    assert caught.value.placeholders == placeholders
+    error = _error(ADVANCED | changes)
+    assert error.key == key
+    assert error.placeholders == placeholders
 
 
 @pytest.mark.parametrize(
@@ -437,10 +441,9 @@ def test_profile_level_errors(
 def test_simple_profile_errors_name_the_tcl_key(
     changes: dict[str, object], key: str, placeholders: dict[str, str]
 ) -> None:
-    with pytest.raises(ProfileError) as caught:
-        profile_from_legacy(SIMPLE | changes)
-    assert caught.value.key == key
-    assert caught.value.placeholders == placeholders
+    error = _error(SIMPLE | changes)
+    assert error.key == key
+    assert error.placeholders == placeholders
 
 
 def test_flat_dump_values_may_be_json_numbers_booleans_and_nulls() -> None:
