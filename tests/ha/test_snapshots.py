@@ -23,6 +23,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
     MockConfigEntry,
 )
 from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.amber import AmberSnapshotExtension
 
 from custom_components.kitchen_ble.const import CONF_MODEL, DOMAIN
 from emulator.bluedot import create_bluedot
@@ -98,6 +99,17 @@ def _entities(hass: HomeAssistant, entry: MockConfigEntry) -> list[dict[str, Any
             }
         )
     return _plain(found)
+
+
+class _Snapshots(AmberSnapshotExtension):
+    """One place for the snapshots in both lanes (their harnesses default to different ones)."""
+
+    snapshot_dirname = "snapshots"
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    return snapshot.use_extension(_Snapshots)
 
 
 @pytest.fixture(autouse=True)
