@@ -205,7 +205,12 @@ def inputs_of(section: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_every_blueprint_is_tested() -> None:
     brewing = {"fermentation_chamber.yaml", "notify_brew_alarm.yaml"}  # test_brewing_blueprints
-    assert {path.name for path in SOURCE.glob("*.yaml")} == set(ALL_BLUEPRINTS) | brewing
+    espresso = {  # test_espresso_blueprints
+        "espresso_ready.yaml",
+        "espresso_refill.yaml",
+        "espresso_wake_schedule.yaml",
+    }
+    assert {path.name for path in SOURCE.glob("*.yaml")} == set(ALL_BLUEPRINTS) | brewing | espresso
 
 
 @pytest.mark.parametrize("name", ALL_BLUEPRINTS)
