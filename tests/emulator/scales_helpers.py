@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bleak import BleakClient
+from hypothesis import settings
 
 from emulator.proxy import VirtualProxy
 from emulator.scales import EmulatedScale, create_scale
@@ -49,6 +50,11 @@ WEIGHT_UUID = {
 def fuzz_examples(default: int = 200) -> int:
     """How many hypothesis examples a fuzz test runs (KITCHEN_BLE_FUZZ_EXAMPLES for more)."""
     return int(os.environ.get("KITCHEN_BLE_FUZZ_EXAMPLES", default))
+
+
+def fuzz_settings() -> settings:
+    """Bounded fuzzing: a few seconds per test unless KITCHEN_BLE_FUZZ_EXAMPLES asks for more."""
+    return settings(max_examples=fuzz_examples(), deadline=None)
 
 
 def acaia_frames(stream: bytes) -> tuple[list[bytes], bytes]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from bleak import BleakClient
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from emulator.gatt import ATT_WRITE_NOT_PERMITTED, AttError
@@ -25,7 +25,7 @@ from .scales_helpers import (
     Stream,
     acaia_frames,
     acaia_weight,
-    fuzz_examples,
+    fuzz_settings,
     open_stream,
 )
 
@@ -131,7 +131,7 @@ def test_decode_command_errors_and_a_bad_checksum() -> None:
     assert not codec.decode_command(bytes.fromhex("EF DD 00 02 00 02 01")).checksum_ok
 
 
-@settings(max_examples=fuzz_examples(), deadline=None)
+@fuzz_settings()
 @given(st.binary(max_size=24) | st.binary(max_size=20).map(lambda b: b"\xef\xdd" + b))
 def test_fuzz_decode_command(data: bytes) -> None:
     try:

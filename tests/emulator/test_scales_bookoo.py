@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from bleak import BleakClient
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from emulator.proxy import VirtualProxy
@@ -13,7 +13,7 @@ from emulator.scales import BookooDevice, ScaleCommandError, Unit, create_scale
 from emulator.scales.bookoo import decode_command, encode_weight
 
 from .common import connect
-from .scales_helpers import BOOKOO_COMMAND, BOOKOO_WEIGHT, Stream, fuzz_examples
+from .scales_helpers import BOOKOO_COMMAND, BOOKOO_WEIGHT, Stream, fuzz_settings
 
 IDLE = {
     "milliseconds": 0,
@@ -101,7 +101,7 @@ def test_decode_errors_and_options() -> None:
         create_scale("bookoo_themis", command_checksum="strict")
 
 
-@settings(max_examples=fuzz_examples(), deadline=None)
+@fuzz_settings()
 @given(st.binary(max_size=8) | st.binary(min_size=4, max_size=4).map(lambda b: b"\x03\x0a" + b))
 def test_fuzz_decode_command(data: bytes) -> None:
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from bleak import BleakClient
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from emulator.proxy import VirtualProxy
@@ -19,7 +19,7 @@ from emulator.scales.decent import (
 )
 
 from .common import connect
-from .scales_helpers import DECENT_COMMAND, DECENT_HEARTBEAT, DECENT_NOTIFY, Stream, fuzz_examples
+from .scales_helpers import DECENT_COMMAND, DECENT_HEARTBEAT, DECENT_NOTIFY, Stream, fuzz_settings
 
 
 async def decent(
@@ -91,7 +91,7 @@ def test_other_frames_and_errors() -> None:
         create_scale("decent_scale", frame_size=8)
 
 
-@settings(max_examples=fuzz_examples(), deadline=None)
+@fuzz_settings()
 @given(st.binary(max_size=10) | st.binary(min_size=6, max_size=6).map(lambda b: b"\x03" + b))
 def test_fuzz_decode_command(data: bytes) -> None:
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from bleak.exc import BleakError
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from emulator.faults import Fault
@@ -14,7 +14,7 @@ from emulator.proxy import VirtualProxy
 from emulator.scales import MODELS, EmulatedScale, create_scale
 
 from .common import connect
-from .scales_helpers import WEIGHT_UUID, Stream, fuzz_examples, heartbeat, start
+from .scales_helpers import WEIGHT_UUID, Stream, fuzz_settings, heartbeat, start
 
 # A readable characteristic where the family has one.
 READABLE = {
@@ -221,7 +221,7 @@ COMMAND_UUID = {
 SCALES = {model: create_scale(model, noise=0.0) for model in MODELS}
 
 
-@settings(max_examples=fuzz_examples(), deadline=None)
+@fuzz_settings()
 @given(
     st.sampled_from(MODELS),
     st.binary(max_size=24)

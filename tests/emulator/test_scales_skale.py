@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 from bleak import BleakClient
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from emulator.proxy import VirtualProxy
@@ -15,7 +15,7 @@ from emulator.scales import ScaleCommandError, SkaleDevice, Unit, create_scale
 from emulator.scales.skale import SkaleCommand, decode_command, encode_weight
 
 from .common import connect
-from .scales_helpers import SKALE_BUTTON, SKALE_COMMAND, SKALE_WEIGHT, Stream, fuzz_examples
+from .scales_helpers import SKALE_BUTTON, SKALE_COMMAND, SKALE_WEIGHT, Stream, fuzz_settings
 
 BATTERY = "00002a19-0000-1000-8000-00805f9b34fb"
 MODEL_NUMBER = "00002a24-0000-1000-8000-00805f9b34fb"
@@ -63,7 +63,7 @@ def test_decode_commands() -> None:
             decode_command(bad)
 
 
-@settings(max_examples=fuzz_examples(), deadline=None)
+@fuzz_settings()
 @given(st.binary(max_size=8))
 def test_fuzz_decode_command(data: bytes) -> None:
     try:
