@@ -32,12 +32,14 @@ from .entity import (
     cooking_entities,
     device_entities,
 )
+from .espresso import is_espresso_machine
 from .library.devices.advertisers import NodeReading
 from .library.devices.base import Capability, ModelInfo
+from .library.devices.de1 import MachineState, Substate
 from .library.devices.thermometer import DeviceAlarm
 from .models import KitchenBleConfigEntry
 from .passive import NodeCoordinator, NodeUpdates, node_key
-from .util import thermometer_state
+from .util import espresso_state, thermometer_state
 
 PARALLEL_UPDATES = 0
 
@@ -106,6 +108,60 @@ BINARY_SENSORS: tuple[KitchenBleBinarySensorDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_reports_alarm,
         value_fn=_reported_alarm(lambda alarm: alarm.disabled),
+    ),
+)
+
+
+# An espresso machine ---------------------------------------------------------------
+
+
+def _ready(link: LinkCoordinator) -> bool | None:
+    """Idle and heated: the machine says "ready" (substate NoState while Idle)."""
+    state = espresso_state(link)
+    if state.machine_state is None:
+        return None
+    return state.machine_state is MachineState.IDLE and state.substate is Substate.NO_STATE
+
+
+def _refill_needed(link: LinkCoordinator) -> bool | None:
+    """The machine waits for water, or the level is below its refill threshold."""
+    state = espresso_state(link)
+    if state.machine_state is MachineState.REFILL or state.substate is Substate.PAUSED_REFILL:
+        return True
+    level, threshold = state.water_level_mm, state.refill_threshold_mm
+    if level is None or threshold is None:
+        return None
+    return level < threshold
+
+
+ESPRESSO_BINARY_SENSORS: tuple[KitchenBleBinarySensorDescription, ...] = (
+    KitchenBleBinarySensorDescription(
+        key="ready",
+        translation_key="ready",
+        exists_fn=is_espresso_machine,
+        value_fn=_ready,
+    ),
+    KitchenBleBinarySensorDescription(
+        key="refill_needed",
+        translation_key="refill_needed",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        exists_fn=is_espresso_machine,
+        value_fn=_refill_needed,
+    ),
+    KitchenBleBinarySensorDescription(
+        key="ghc_present",
+        translation_key="ghc_present",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=is_espresso_machine,
+        value_fn=lambda link: espresso_state(link).ghc_present,
+    ),
+    # On: the machine takes starts only from its group head, never from the app (§9.2).
+    KitchenBleBinarySensorDescription(
+        key="ghc_active",
+        translation_key="ghc_active",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=is_espresso_machine,
+        value_fn=lambda link: espresso_state(link).ghc_active,
     ),
 )
 
@@ -196,6 +252,7 @@ class NodeBinarySensor(PassiveBluetoothProcessorEntity[NodeProcessor], BinarySen
 
 TABLES = (
     device_entities(KitchenBleBinarySensor, BINARY_SENSORS),
+    device_entities(KitchenBleBinarySensor, ESPRESSO_BINARY_SENSORS),
     cooking_entities(CookingSensor, [COOKING]),
     EntityTable(lambda data: data.node, _add_node_binary_sensors),
 )

@@ -1,9 +1,11 @@
-"""Buttons: start or end a cook with a thermometer; a brewing program's commands."""
+"""Buttons: an espresso machine's starts, stop and skip; start or end a cook with a
+thermometer; a brewing program's commands."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.core import HomeAssistant
@@ -12,17 +14,32 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .brewing import BrewingRuntime
 from .cooking import CookingRuntime
+from .coordinator import LinkCoordinator
 from .entity import (
     CookingEntity,
+    KitchenBleEntity,
+    KitchenBleEntityDescription,
     ProgramEntity,
     SourceDevice,
     async_setup_tables,
     cooking_entities,
+    device_entities,
     program_entities,
     program_naming,
 )
+from .espresso import (
+    async_skip_to_next,
+    async_start,
+    async_stop,
+    is_espresso_machine,
+    skip_available,
+    start_refusal,
+)
 from .library.brewing.program import Program
+from .library.devices.base import ModelInfo
+from .library.devices.de1 import MachineState
 from .models import KitchenBleConfigEntry
+from .util import espresso_state
 
 PARALLEL_UPDATES = 0
 
@@ -55,6 +72,75 @@ class CookButton(CookingEntity, ButtonEntity):
         result = self.entity_description.press_fn(self.runtime, self.key)
         if result is not None:
             await result
+
+
+# --- an espresso machine ------------------------------------------------------------
+
+
+def _always(_link: LinkCoordinator) -> bool:
+    return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class EspressoButtonDescription(KitchenBleEntityDescription, ButtonEntityDescription):
+    """A command to an espresso machine."""
+
+    press_fn: Callable[[LinkCoordinator], Awaitable[None]]
+    available_fn: Callable[[LinkCoordinator], bool] = _always
+    start: bool = False  # a start: shows why the machine would refuse it now
+    exists_fn: Callable[[ModelInfo], bool] = is_espresso_machine
+
+
+def _start(key: str, target: MachineState) -> EspressoButtonDescription:
+    return EspressoButtonDescription(
+        key=key,
+        translation_key=key,
+        start=True,
+        press_fn=lambda link: async_start(link, target),
+    )
+
+
+ESPRESSO_BUTTONS: tuple[EspressoButtonDescription, ...] = (
+    _start("start_espresso", MachineState.ESPRESSO),
+    _start("start_steam", MachineState.STEAM),
+    _start("start_hot_water", MachineState.HOT_WATER),
+    _start("start_flush", MachineState.HOT_WATER_RINSE),
+    EspressoButtonDescription(key="stop", translation_key="stop", press_fn=async_stop),
+    EspressoButtonDescription(  # firmware 1260 and later (§9.1)
+        key="skip_to_next",
+        translation_key="skip_to_next",
+        press_fn=async_skip_to_next,
+        available_fn=skip_available,
+    ),
+)
+
+
+class EspressoButton(KitchenBleEntity, ButtonEntity):
+    """A command; one the machine refuses or ignores is answered with a translated error.
+
+    A start stays available while the machine would refuse it (a group head
+    controller that takes starts itself, asleep, busy): Home Assistant skips
+    unavailable entities in an action without a word, and a press must never
+    silently do nothing. ``start_blocked`` says why a press would be refused now.
+    """
+
+    entity_description: EspressoButtonDescription
+
+    @property
+    def available(self) -> bool:
+        return super().available and self.entity_description.available_fn(self.coordinator)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        if not self.entity_description.start:
+            return None
+        return {"start_blocked": start_refusal(espresso_state(self.coordinator))}
+
+    def snapshot(self) -> object:
+        return self.extra_state_attributes
+
+    async def async_press(self) -> None:
+        await self.entity_description.press_fn(self.coordinator)
 
 
 # --- brewing programs -------------------------------------------------------------------
@@ -107,7 +193,11 @@ class ProgramButton(ProgramEntity, ButtonEntity):
 
 # --- the platform ---------------------------------------------------------------------
 
-TABLES = (cooking_entities(CookButton, BUTTONS), program_entities(program_buttons))
+TABLES = (
+    device_entities(EspressoButton, ESPRESSO_BUTTONS),
+    cooking_entities(CookButton, BUTTONS),
+    program_entities(program_buttons),
+)
 
 
 async def async_setup_entry(

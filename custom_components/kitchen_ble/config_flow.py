@@ -27,12 +27,19 @@ from .library.devices import create_driver, identify, is_passive
 from .library.devices.base import (
     LINK_ERRORS,
     DeviceError,
+    DeviceKind,
     HandshakeError,
     ModelInfo,
     UnsupportedDeviceError,
 )
 
 _LOGGER = logging.getLogger(__name__)
+
+# Kinds whose vendor app usually holds the device's only link (a DE1's tablet):
+# there a connection that is refused, or a device that went quiet, most likely
+# means that app is connected, and the flow says so instead of "did not answer".
+HELD_BY_APP_KINDS = frozenset({DeviceKind.ESPRESSO_MACHINE})
+HELD_BY_APP_REASONS = frozenset({"cannot_connect", "device_not_found"})
 
 
 async def async_check_device(hass: HomeAssistant, address: str, model: ModelInfo) -> ModelInfo:
@@ -181,6 +188,9 @@ class KitchenBleConfigFlow(ConfigFlow, domain=DOMAIN):
             if err.reason == "not_supported":
                 # Its own GATT services say so: trying again cannot change the answer.
                 return self.async_abort(reason="not_supported")
+            if model.kind in HELD_BY_APP_KINDS and err.reason in HELD_BY_APP_REASONS:
+                errors["base"] = "held_by_app"
+                return None
             errors["base"] = err.reason
             return None
         return self.async_create_entry(

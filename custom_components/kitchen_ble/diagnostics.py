@@ -1,4 +1,4 @@
-"""Diagnostics: what a bug report needs, with the address redacted."""
+"""Diagnostics: what a bug report needs, with the address (and a machine's serial) redacted."""
 
 from __future__ import annotations
 
@@ -11,10 +11,31 @@ from homeassistant.core import HomeAssistant
 
 from .brewing import get_brewing
 from .cooking import get_runtime
+from .library.devices.de1 import De1State
+from .library.devices.de1.registers import REGISTER_BY_ADDRESS, SERIAL_NUMBER
 from .models import KitchenBleConfigEntry
 from .passive import node_diagnostics
 
 TO_REDACT = {CONF_ADDRESS}
+# An espresso machine's serial number names its owner to Decent: never in a bug report.
+STATE_TO_REDACT = {SERIAL_NUMBER.name, "serial_number"}
+
+
+def _state(state: object) -> dict[str, Any]:
+    """The driver's snapshot; an espresso machine's registers by name, its serial redacted."""
+    found: dict[str, Any] = asdict(state)  # type: ignore[call-overload]
+    if isinstance(state, De1State):
+        found["mmr"] = {
+            (known.name if (known := REGISTER_BY_ADDRESS.get(address)) else f"0x{address:06x}"): raw
+            for address, raw in sorted(state.mmr.items())
+        }
+        found |= {
+            "firmware_build": state.firmware_build,
+            "machine_model_code": state.machine_model_code,
+            "ghc_info": state.ghc_info,
+            "serial_number": state.serial_number,
+        }
+    return async_redact_data(found, STATE_TO_REDACT)
 
 
 async def async_get_config_entry_diagnostics(
@@ -40,7 +61,7 @@ async def async_get_config_entry_diagnostics(
                 "last_error": link.last_error,
                 "rssi": link.rssi,
             },
-            "state": asdict(link.driver.state),  # type: ignore[call-overload]
+            "state": _state(link.driver.state),
         }
     if (thermometer := data.cooking) is not None:
         found["cooking"] = get_runtime(hass).diagnostics(thermometer.address)

@@ -1,4 +1,5 @@
-"""Numbers: per probe the target, the pre-alert offset, the reminder interval and a range.
+"""Numbers: per probe the target, the pre-alert offset, the reminder interval and a range;
+an espresso machine's settings, written to the machine and read back.
 
 Home Assistant checks a value against the entity's minimum and maximum, but not
 against its step, and NaN passes every comparison: those are refused here with
@@ -7,8 +8,9 @@ a translated error before anything changes.
 
 from __future__ import annotations
 
+import logging
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -18,19 +20,50 @@ from homeassistant.components.number import (
     NumberEntityDescription,
     NumberMode,
 )
-from homeassistant.const import UnitOfTemperature, UnitOfTime
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    EntityCategory,
+    UnitOfLength,
+    UnitOfTemperature,
+    UnitOfTime,
+    UnitOfVolume,
+    UnitOfVolumeFlowRate,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import CookingEntity, async_setup_tables, probe_entities, probe_setting
+from .coordinator import LinkCoordinator
+from .entity import (
+    CookingEntity,
+    KitchenBleEntity,
+    KitchenBleEntityDescription,
+    async_setup_tables,
+    device_entities,
+    probe_entities,
+    probe_setting,
+)
+from .espresso import (
+    async_read_register,
+    async_write_refill_threshold,
+    async_write_register,
+    async_write_shot_settings,
+    is_espresso_machine,
+    register_available,
+)
 from .library.cooking.targets import (
     MAX_PRE_ALERT_OFFSET,
     MAX_REMINDER_INTERVAL,
     MIN_REMINDER_INTERVAL,
     ProbeTarget,
 )
+from .library.devices.base import ModelInfo
+from .library.devices.de1 import De1State, MmrRegister, ShotSettings, registers
+from .library.devices.de1.driver import STEAM_TEMP_MAX, STEAM_TEMP_MIN
 from .models import KitchenBleConfigEntry
 from .runtime import invalid
+from .util import espresso_state
+
+_LOGGER = logging.getLogger(__name__)
 
 PARALLEL_UPDATES = 0
 
@@ -140,8 +173,13 @@ async def async_setup_entry(
     entry: KitchenBleConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the probe settings of one thermometer."""
-    await async_setup_tables(entry, async_add_entities, probe_entities(ProbeNumber, descriptions))
+    """Add the probe settings of a thermometer, the settings of an espresso machine."""
+    await async_setup_tables(
+        entry,
+        async_add_entities,
+        probe_entities(ProbeNumber, descriptions),
+        device_entities(EspressoNumber, ESPRESSO_NUMBERS),
+    )
 
 
 class ProbeNumber(CookingEntity, NumberEntity):
@@ -189,3 +227,209 @@ class ProbeNumber(CookingEntity, NumberEntity):
             raise invalid(
                 "number_out_of_range", value=f"{value:g}", min=f"{low:g}", max=f"{high:g}"
             )
+
+
+# --- an espresso machine ------------------------------------------------------------
+
+
+def _always(_link: LinkCoordinator) -> bool:
+    return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class EspressoNumberDescription(KitchenBleEntityDescription, NumberEntityDescription):
+    """A setting of an espresso machine: where it is read, how it is written."""
+
+    value_fn: Callable[[De1State], float | None]
+    write_fn: Callable[[LinkCoordinator, float], Awaitable[None]]
+    available_fn: Callable[[LinkCoordinator], bool] = _always
+    # An MMR register the driver does not read on connecting: read here once per link.
+    fetch: MmrRegister | None = None
+    # The firmware's own cap, where it has one (the flow calibration's, §7.2).
+    max_fn: Callable[[De1State], float | None] | None = None
+    exists_fn: Callable[[ModelInfo], bool] = is_espresso_machine
+    entity_category: EntityCategory | None = EntityCategory.CONFIG
+    mode: NumberMode = NumberMode.BOX
+
+
+def _shot_value(field: str) -> Callable[[De1State], float | None]:
+    def value(state: De1State) -> float | None:
+        settings: ShotSettings | None = state.shot_settings
+        return None if settings is None else float(getattr(settings, field))
+
+    return value
+
+
+# The kind of a setting: its device class and unit.
+type Kind = tuple[NumberDeviceClass | None, str | None]
+CELSIUS: Kind = (NumberDeviceClass.TEMPERATURE, UnitOfTemperature.CELSIUS)
+SECONDS: Kind = (NumberDeviceClass.DURATION, UnitOfTime.SECONDS)
+FLOW: Kind = (NumberDeviceClass.VOLUME_FLOW_RATE, UnitOfVolumeFlowRate.MILLILITERS_PER_SECOND)
+MILLILITRES: Kind = (NumberDeviceClass.VOLUME, UnitOfVolume.MILLILITERS)
+MULTIPLIER: Kind = (None, None)
+
+
+def _shot_setting(
+    key: str, field: str, kind: Kind, minimum: float, maximum: float
+) -> EspressoNumberDescription:
+    """A ShotSettings field (§6.1): whole units in one byte."""
+    return EspressoNumberDescription(
+        key=key,
+        translation_key=key,
+        device_class=kind[0],
+        native_unit_of_measurement=kind[1],
+        native_min_value=minimum,
+        native_max_value=maximum,
+        native_step=1,
+        value_fn=_shot_value(field),
+        write_fn=lambda link, value: async_write_shot_settings(link, field, round(value)),
+    )
+
+
+def _register_setting(
+    key: str,
+    register: MmrRegister,
+    kind: Kind,
+    minimum: float,
+    maximum: float,
+    step: float,
+    *,
+    fetch: bool = False,
+    max_fn: Callable[[De1State], float | None] | None = None,
+    enabled: bool = True,
+) -> EspressoNumberDescription:
+    """An MMR register (§7.2), where the machine's firmware has it."""
+    return EspressoNumberDescription(
+        key=key,
+        translation_key=key,
+        device_class=kind[0],
+        native_unit_of_measurement=kind[1],
+        native_min_value=minimum,
+        native_max_value=maximum,
+        native_step=step,
+        entity_registry_enabled_default=enabled,
+        value_fn=lambda state: state.register(register),
+        write_fn=lambda link, value: async_write_register(link, register, value),
+        available_fn=register_available(register),
+        fetch=register if fetch else None,
+        max_fn=max_fn,
+    )
+
+
+def _flow_calibration_cap(state: De1State) -> float | None:
+    features = state.features
+    return None if features is None else features.flow_calibration_max
+
+
+ESPRESSO_NUMBERS: tuple[EspressoNumberDescription, ...] = (
+    # 0 switches the steam heater off; else pyDE1's 135-160 °C (§6.1)
+    _shot_setting("steam_temperature", "target_steam_temp", CELSIUS, 0, STEAM_TEMP_MAX),
+    # the DE1 stops steam after it; 0 would end steam at once (§6.1)
+    _shot_setting("steam_time", "target_steam_length", SECONDS, 1, 255),
+    _register_setting("steam_flow", registers.TARGET_STEAM_FLOW, FLOW, 0.4, 2.5, 0.05),
+    _shot_setting("hot_water_temperature", "target_hot_water_temp", CELSIUS, 20, 100),
+    _shot_setting("hot_water_volume", "target_hot_water_volume", MILLILITRES, 1, 255),
+    _shot_setting("hot_water_time", "target_hot_water_length", SECONDS, 1, 255),
+    # the DE1 times a flush itself from firmware 1283 (§6.2)
+    _register_setting("flush_time", registers.FLUSH_TIMEOUT, SECONDS, 1, 60, 0.5),
+    _register_setting("flush_flow", registers.FLUSH_FLOW_RATE, FLOW, 1, 10, 0.1),
+    _register_setting("flush_temperature", registers.FLUSH_TEMP, CELSIUS, 20, 100, 0.5),
+    _register_setting("fan_threshold", registers.FAN_THRESHOLD, CELSIUS, 0, 60, 1, fetch=True),
+    # a multiplier of the machine's flow estimate: off by default, a wrong one spoils shots
+    _register_setting(
+        "flow_calibration",
+        registers.CAL_FLOW_EST,
+        MULTIPLIER,
+        0.13,
+        3.0,
+        0.01,
+        fetch=True,
+        max_fn=_flow_calibration_cap,
+        enabled=False,
+    ),
+    EspressoNumberDescription(
+        key="refill_threshold",
+        translation_key="refill_threshold",
+        device_class=NumberDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.MILLIMETERS,
+        native_min_value=0,
+        native_max_value=50,
+        native_step=0.5,
+        value_fn=lambda state: state.refill_threshold_mm,
+        write_fn=async_write_refill_threshold,
+    ),
+)
+
+
+class EspressoNumber(KitchenBleEntity, NumberEntity):
+    """A setting of the machine; it shows what the machine reports back after a write."""
+
+    entity_description: EspressoNumberDescription
+
+    def __init__(
+        self, coordinator: LinkCoordinator, description: EspressoNumberDescription
+    ) -> None:
+        super().__init__(coordinator, description)
+        self._fetched_for = 0  # the link (its connect count) the register was asked of
+
+    @property
+    def available(self) -> bool:
+        return super().available and self.entity_description.available_fn(self.coordinator)
+
+    @property
+    def native_value(self) -> float | None:
+        return self.entity_description.value_fn(espresso_state(self.coordinator))
+
+    @property
+    def native_max_value(self) -> float:
+        description = self.entity_description
+        cap = (
+            None
+            if description.max_fn is None
+            else description.max_fn(espresso_state(self.coordinator))
+        )
+        return cap if cap is not None else (description.native_max_value or 0.0)
+
+    def snapshot(self) -> object:
+        return (self.native_value, self.native_max_value)
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        if self.entity_description.fetch is not None:
+            self.async_on_remove(self.coordinator.async_add_listener(self._async_fetch))
+
+    @callback
+    def _async_fetch(self) -> None:
+        """Read the register once per link, as soon as the firmware says it has it."""
+        link, register = self.coordinator, self.entity_description.fetch
+        assert register is not None  # only listened for with a register
+        if (
+            link.connected
+            and self._fetched_for != link.connect_count
+            and self.entity_description.available_fn(link)
+        ):
+            self._fetched_for = link.connect_count
+            link.entry.async_create_background_task(
+                self.hass, self._async_read(register), f"read {register.name}"
+            )
+
+    async def _async_read(self, register: MmrRegister) -> None:
+        try:
+            await async_read_register(self.coordinator, register)
+        except HomeAssistantError as err:  # the link went: the next one reads it again
+            _LOGGER.debug("%s: %s not read: %s", self.coordinator.address, register.name, err)
+
+    async def async_set_native_value(self, value: float) -> None:
+        low, high = self.native_min_value, self.native_max_value
+        if not (math.isfinite(value) and low <= value <= high):
+            raise invalid(
+                "number_out_of_range", value=f"{value:g}", min=f"{low:g}", max=f"{high:g}"
+            )
+        if self.entity_description.key == "steam_temperature" and 0 < value < STEAM_TEMP_MIN:
+            raise invalid(
+                "steam_temperature_invalid",
+                value=f"{value:g}",
+                min=f"{STEAM_TEMP_MIN:g}",
+                max=f"{high:g}",
+            )
+        await self.entity_description.write_fn(self.coordinator, value)

@@ -1,16 +1,30 @@
-"""Select: per probe a doneness preset that sets the target ("custom" keeps it)."""
+"""Select: per probe a doneness preset that sets the target ("custom" keeps it); an espresso
+machine's steam purge mode."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import CookingEntity, async_setup_tables, probe_entities, probe_setting
+from .entity import (
+    CookingEntity,
+    KitchenBleEntity,
+    KitchenBleEntityDescription,
+    async_setup_tables,
+    device_entities,
+    probe_entities,
+    probe_setting,
+)
+from .espresso import async_write_register, is_espresso_machine, register_available
 from .library.cooking.presets import PRESET_IDS
+from .library.devices.de1 import registers
 from .models import KitchenBleConfigEntry
+from .util import espresso_state
 
 PARALLEL_UPDATES = 0
 
@@ -20,13 +34,61 @@ def descriptions(n: int) -> tuple[SelectEntityDescription, ...]:
     return (SelectEntityDescription(**probe_setting(n, "preset"), options=list(PRESET_IDS)),)
 
 
+# --- an espresso machine ------------------------------------------------------------
+
+# STEAM_PURGE_MODE (firmware 1320 and later): 0 one tap on Stop ends steam; 1 the
+# first tap puffs and the second purges (de1.md §7.2). The option's index is the value.
+PURGE_MODES = ["one_tap", "two_taps"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class KitchenBleSelectDescription(KitchenBleEntityDescription, SelectEntityDescription):
+    """A select of a device's link."""
+
+
+STEAM_PURGE_MODE = KitchenBleSelectDescription(
+    key="steam_purge_mode",
+    translation_key="steam_purge_mode",
+    entity_category=EntityCategory.CONFIG,
+    options=PURGE_MODES,
+    exists_fn=is_espresso_machine,
+)
+
+
+class SteamPurgeModeSelect(KitchenBleEntity, SelectEntity):
+    """How Stop ends steam; written to the machine and read back."""
+
+    _available = staticmethod(register_available(registers.STEAM_PURGE_MODE))
+
+    @property
+    def available(self) -> bool:
+        return super().available and self._available(self.coordinator)
+
+    @property
+    def current_option(self) -> str | None:
+        value = espresso_state(self.coordinator).register(registers.STEAM_PURGE_MODE)
+        return PURGE_MODES[int(value)] if value in (0, 1) else None
+
+    def snapshot(self) -> object:
+        return self.current_option
+
+    async def async_select_option(self, option: str) -> None:
+        value = PURGE_MODES.index(option)  # Home Assistant lets only the options through
+        await async_write_register(self.coordinator, registers.STEAM_PURGE_MODE, value)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: KitchenBleConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the preset select of every probe of one thermometer."""
-    await async_setup_tables(entry, async_add_entities, probe_entities(PresetSelect, descriptions))
+    """Add the preset select of every probe of a thermometer; an espresso machine's selects."""
+    await async_setup_tables(
+        entry,
+        async_add_entities,
+        probe_entities(PresetSelect, descriptions),
+        device_entities(SteamPurgeModeSelect, [STEAM_PURGE_MODE]),
+    )
 
 
 class PresetSelect(CookingEntity, SelectEntity):

@@ -1,4 +1,5 @@
-"""Sensors: a device's readings, a probe's time to target, a node's measurements, programs."""
+"""Sensors: a device's readings, an espresso machine's, a probe's time to target, a node's
+measurements, programs."""
 
 from __future__ import annotations
 
@@ -24,8 +25,12 @@ from homeassistant.const import (
     PERCENTAGE,
     SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
     EntityCategory,
+    UnitOfLength,
+    UnitOfPressure,
     UnitOfTemperature,
     UnitOfTime,
+    UnitOfVolume,
+    UnitOfVolumeFlowRate,
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -47,15 +52,18 @@ from .entity import (
     program_entities,
     program_naming,
 )
+from .espresso import is_espresso_machine
 from .library.brewing.program import Program
 from .library.brewing.runner import ProgramRun, RunState
 from .library.cooking.state import ProbeCook
 from .library.devices.advertisers import NodeReading
-from .library.devices.base import Capability
+from .library.devices.base import Capability, ModelInfo
+from .library.devices.de1 import MODELS as ESPRESSO_MODELS
+from .library.devices.de1 import MachineState, ShotSample, Substate
 from .models import KitchenBleConfigEntry
 from .passive import NodeCoordinator, NodeUpdates, node_key
 from .runtime import now
-from .util import thermometer_state
+from .util import espresso_state, thermometer_state
 
 PARALLEL_UPDATES = 0
 
@@ -187,6 +195,219 @@ class KitchenBleSensor(KitchenBleEntity, SensorEntity):
 
     def snapshot(self) -> object:
         return (self.native_value, self.native_unit_of_measurement)
+
+
+# --- an espresso machine's readings ----------------------------------------------------
+
+type EspressoValue = float | int | str | None
+
+# States StateInfo reports (NoRequest and SkipToNext are requests only), substates.
+MACHINE_STATES = [
+    state.name.lower()
+    for state in MachineState
+    if state not in (MachineState.NO_REQUEST, MachineState.SKIP_TO_NEXT)
+]
+SUBSTATES = [substate.name.lower() for substate in Substate]
+MACHINE_MODELS = [model.model_id for model in ESPRESSO_MODELS]
+# Telemetry at rest (four samples a second, each with its noise) shows a new value
+# only once a reading is this many display steps away from the readings the
+# shown value stands for (averaged while it holds): an idle machine writes no
+# rows. While water flows the rounded value follows every notification.
+DEADBAND_STEPS = 1.5
+SMOOTHING = 8  # readings the average at rest follows over
+
+
+@dataclass(frozen=True, kw_only=True)
+class EspressoSensorDescription(KitchenBleEntityDescription, SensorEntityDescription):
+    """How to read one sensor of an espresso machine."""
+
+    value_fn: Callable[[LinkCoordinator], EspressoValue]
+    # Telemetry: rounded to this many decimals (what a person reads), with a deadband.
+    decimals: int | None = None
+    exists_fn: Callable[[ModelInfo], bool] = is_espresso_machine
+
+
+def _sample(read: Callable[[ShotSample], float]) -> Callable[[LinkCoordinator], float | None]:
+    def value(link: LinkCoordinator) -> float | None:
+        sample = espresso_state(link).sample
+        return None if sample is None else read(sample)
+
+    return value
+
+
+def _machine_state(link: LinkCoordinator) -> str | None:
+    state = espresso_state(link).machine_state
+    name = None if state is None else state.name.lower()
+    return name if name in MACHINE_STATES else None
+
+
+def _substate(link: LinkCoordinator) -> str | None:
+    substate = espresso_state(link).substate
+    return None if substate is None else substate.name.lower()
+
+
+def _temperature(key: str, read: Callable[[ShotSample], float], **extra: Any):  # type: ignore[no-untyped-def]
+    return EspressoSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.TEMPERATURE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        decimals=1,
+        value_fn=_sample(read),
+        **extra,
+    )
+
+
+def _pressure(key: str, read: Callable[[ShotSample], float], **extra: Any):  # type: ignore[no-untyped-def]
+    return EspressoSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.PRESSURE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPressure.BAR,
+        decimals=1,
+        value_fn=_sample(read),
+        **extra,
+    )
+
+
+def _flow(key: str, read: Callable[[ShotSample], float], **extra: Any):  # type: ignore[no-untyped-def]
+    return EspressoSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.VOLUME_FLOW_RATE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfVolumeFlowRate.MILLILITERS_PER_SECOND,
+        decimals=1,
+        value_fn=_sample(read),
+        **extra,
+    )
+
+
+_SETPOINT = {"entity_category": EntityCategory.DIAGNOSTIC}
+
+ESPRESSO_SENSORS: tuple[EspressoSensorDescription, ...] = (
+    EspressoSensorDescription(
+        key="machine_state",
+        translation_key="machine_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=MACHINE_STATES,
+        value_fn=_machine_state,
+    ),
+    EspressoSensorDescription(
+        key="substate",
+        translation_key="substate",
+        device_class=SensorDeviceClass.ENUM,
+        options=SUBSTATES,
+        value_fn=_substate,
+    ),
+    _temperature("group_temperature", lambda s: s.head_temp),
+    _temperature("mix_temperature", lambda s: s.mix_temp),
+    EspressoSensorDescription(  # whole degrees on the wire
+        key="steam_heater_temperature",
+        translation_key="steam_heater_temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        decimals=0,
+        value_fn=_sample(lambda s: s.steam_temp),
+    ),
+    _pressure("pressure", lambda s: s.group_pressure),
+    _flow("flow", lambda s: s.group_flow),
+    _temperature("group_temperature_setpoint", lambda s: s.set_head_temp, **_SETPOINT),
+    _temperature("mix_temperature_setpoint", lambda s: s.set_mix_temp, **_SETPOINT),
+    _pressure("pressure_setpoint", lambda s: s.set_group_pressure, **_SETPOINT),
+    _flow("flow_setpoint", lambda s: s.set_group_flow, **_SETPOINT),
+    EspressoSensorDescription(
+        key="water_level",
+        translation_key="water_level",
+        device_class=SensorDeviceClass.DISTANCE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfLength.MILLIMETERS,
+        decimals=1,
+        value_fn=lambda link: espresso_state(link).water_level_mm,
+    ),
+    EspressoSensorDescription(  # the tank's table (de1.md §5.4), to 10 mL
+        key="water_volume",
+        translation_key="water_volume",
+        device_class=SensorDeviceClass.VOLUME_STORAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfVolume.MILLILITERS,
+        decimals=-1,
+        value_fn=lambda link: espresso_state(link).water_level_ml,
+    ),
+    EspressoSensorDescription(
+        key="firmware_build",
+        translation_key="firmware_build",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda link: espresso_state(link).firmware_build,
+    ),
+    EspressoSensorDescription(
+        key="machine_model",
+        translation_key="machine_model",
+        device_class=SensorDeviceClass.ENUM,
+        options=MACHINE_MODELS,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda link: link.model.model_id,
+    ),
+    EspressoSensorDescription(
+        key="serial_number",
+        translation_key="serial_number",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda link: espresso_state(link).serial_number,
+    ),
+)
+
+
+@dataclass(slots=True)
+class Shown:
+    """What a telemetry sensor shows, and the (averaged) reading it stands for."""
+
+    value: float | int | None = None
+    reading: float | None = None
+
+    def update(self, reading: float | int | None, decimals: int, flowing: bool) -> None:
+        """Take a new reading: rounded, and at rest only once it moved past the deadband."""
+        if reading is None:
+            self.value = self.reading = None
+            return
+        step = 10.0**-decimals
+        if flowing or self.reading is None or abs(reading - self.reading) >= DEADBAND_STEPS * step:
+            # whole units (or tens) as an int: "1100", not "1100.0"
+            self.value = (
+                int(round(reading, decimals)) if decimals <= 0 else round(reading, decimals)
+            )
+            self.reading = float(reading)
+        else:
+            self.reading += (reading - self.reading) / SMOOTHING
+
+
+class EspressoSensor(KitchenBleEntity, SensorEntity):
+    """A reading of an espresso machine, written only when what a person reads changes."""
+
+    entity_description: EspressoSensorDescription
+
+    def __init__(self, coordinator: LinkCoordinator, description: EspressoSensorDescription):
+        super().__init__(coordinator, description)
+        self._shown = Shown()
+        self._value: EspressoValue = None
+
+    @property
+    def native_value(self) -> EspressoValue:
+        return self._value
+
+    def snapshot(self) -> object:
+        """Read once per state notification (the shown value keeps its history)."""
+        description = self.entity_description
+        reading = description.value_fn(self.coordinator)
+        if description.decimals is None or isinstance(reading, str):
+            self._value = reading
+        else:
+            flowing = espresso_state(self.coordinator).is_flowing_state
+            self._shown.update(reading, description.decimals, flowing)
+            self._value = self._shown.value
+        return self._value
 
 
 # --- a probe's time to target ------------------------------------------------------------
@@ -406,6 +627,7 @@ class ProgramSensor(ProgramEntity, SensorEntity):
 
 TABLES = (
     device_entities(KitchenBleSensor, SENSORS),
+    device_entities(EspressoSensor, ESPRESSO_SENSORS),
     probe_entities(TimeToTargetSensor, time_to_target),
     EntityTable(lambda data: data.node, _add_node_sensors),
     program_entities(program_sensors),

@@ -1,7 +1,9 @@
-"""Switches: hold the device (or release it for the vendor's app); per probe the range alarm."""
+"""Switches: hold the device (or release it for the vendor's app); an espresso machine's
+power and USB charging; per probe the range alarm."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -11,6 +13,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .coordinator import LinkCoordinator
 from .entity import (
     CookingEntity,
     KitchenBleEntity,
@@ -20,7 +23,17 @@ from .entity import (
     probe_entities,
     probe_setting,
 )
+from .espresso import (
+    async_set_power,
+    async_write_register,
+    is_awake,
+    is_espresso_machine,
+    register_available,
+)
+from .library.devices.base import ModelInfo
+from .library.devices.de1 import registers
 from .models import KitchenBleConfigEntry
+from .util import espresso_state
 
 PARALLEL_UPDATES = 0
 
@@ -37,16 +50,85 @@ HOLD_CONNECTION = KitchenBleSwitchDescription(
 )
 
 
+# --- an espresso machine ------------------------------------------------------------
+
+
+def _always(_link: LinkCoordinator) -> bool:
+    return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class EspressoSwitchDescription(KitchenBleEntityDescription, SwitchEntityDescription):
+    """A switch of an espresso machine: what it reads, what it does, when it can."""
+
+    is_on_fn: Callable[[LinkCoordinator], bool | None]
+    turn_fn: Callable[[LinkCoordinator, bool], Awaitable[None]]
+    available_fn: Callable[[LinkCoordinator], bool] = _always
+    exists_fn: Callable[[ModelInfo], bool] = is_espresso_machine
+
+
+def _usb_charging(link: LinkCoordinator) -> bool | None:
+    value = espresso_state(link).register(registers.ALLOW_USB_CHARGING)
+    return None if value is None else bool(value)
+
+
+ESPRESSO_SWITCHES: tuple[EspressoSwitchDescription, ...] = (
+    # On: awake (Idle, heating or working); off: asleep. Off stops what runs first.
+    EspressoSwitchDescription(
+        key="power",
+        translation_key="power",
+        is_on_fn=is_awake,
+        turn_fn=async_set_power,
+    ),
+    # The USB outlet that charges the tablet (firmware 1320 and later).
+    EspressoSwitchDescription(
+        key="usb_charging",
+        translation_key="usb_charging",
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=_usb_charging,
+        turn_fn=lambda link, on: async_write_register(
+            link, registers.ALLOW_USB_CHARGING, 1 if on else 0
+        ),
+        available_fn=register_available(registers.ALLOW_USB_CHARGING),
+    ),
+)
+
+
+class EspressoSwitch(KitchenBleEntity, SwitchEntity):
+    """A switch written to the machine; it shows what the machine reports back."""
+
+    entity_description: EspressoSwitchDescription
+
+    @property
+    def available(self) -> bool:
+        return super().available and self.entity_description.available_fn(self.coordinator)
+
+    @property
+    def is_on(self) -> bool | None:
+        return self.entity_description.is_on_fn(self.coordinator)
+
+    def snapshot(self) -> object:
+        return self.is_on
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        await self.entity_description.turn_fn(self.coordinator, True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        await self.entity_description.turn_fn(self.coordinator, False)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: KitchenBleConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the connection switch of one device, and the range alarms of a thermometer."""
+    """Add the connection switch of one device, an espresso machine's switches, and the range
+    alarms of a thermometer."""
     await async_setup_tables(
         entry,
         async_add_entities,
         device_entities(HoldConnectionSwitch, [HOLD_CONNECTION]),
+        device_entities(EspressoSwitch, ESPRESSO_SWITCHES),
         probe_entities(RangeAlarmSwitch, range_alarm),
     )
 

@@ -1,4 +1,4 @@
-"""Small helpers of the Home Assistant layer: temperatures in the user's unit, snapshots."""
+"""Small helpers of the Home Assistant layer: typed snapshots, temperatures in the user's unit."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from homeassistant.const import UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.util.unit_conversion import TemperatureConverter
 
+from .library.devices.de1 import De1Driver, De1State
 from .library.devices.thermometer import ThermometerState
 
 if TYPE_CHECKING:
@@ -24,6 +25,20 @@ def thermometer_state(link: LinkCoordinator) -> ThermometerState:
     state = link.driver.state
     assert isinstance(state, ThermometerState)
     return state
+
+
+def espresso_state(link: LinkCoordinator) -> De1State:
+    """The snapshot of an espresso machine's driver (for code that only hears espresso machines)."""
+    state = link.driver.state
+    assert isinstance(state, De1State)
+    return state
+
+
+def espresso_driver(link: LinkCoordinator) -> De1Driver:
+    """The driver of an espresso machine, for its commands."""
+    driver = link.driver
+    assert isinstance(driver, De1Driver)
+    return driver
 
 
 def user_temperature(

@@ -12,6 +12,7 @@ is loaded as ``custom_components.kitchen_ble_virtual_proxy``).
         - model: bluedot   # also: node, foreign_ffff (another 0xFFFF advertiser)
         - model: node
           passive: true    # heard through a second, passive-only proxy
+        - model: de1       # options: firmware, model_code, ghc_info, awake, ...
 """
 
 from __future__ import annotations
@@ -34,13 +35,15 @@ from emulator.proxy import DEFAULT_SLOTS, VirtualProxy
 DOMAIN = "kitchen_ble_virtual_proxy"
 DATA_PASSIVE = f"{DOMAIN}_passive"
 
-# One of each iGrill, a BlueDOT, and two environment nodes: one heard through
-# the ordinary proxy, one only through a passive proxy (like a Shelly gateway).
+# One of each iGrill, a BlueDOT, two environment nodes (one heard through the
+# ordinary proxy, one only through a passive proxy, like a Shelly gateway) and a
+# DE1 asleep. The coffee scales are in the catalog but not in this set yet.
 DEFAULT_DEVICES: list[dict[str, Any]] = [
     *({"model": model} for model in DEFAULT_MODELS),
     {"model": "bluedot"},
     {"model": "node"},
     {"model": "node", "passive": True},
+    {"model": "de1", "awake": False},
 ]
 
 
@@ -61,6 +64,19 @@ DEVICE_SCHEMA = vol.All(
             vol.Optional("cooker_temperature"): vol.Coerce(float),
             vol.Optional("high_alarm"): vol.All(int, vol.Range(min=0, max=255)),
             vol.Optional("measurement_interval"): vol.All(vol.Coerce(float), vol.Range(min=1)),
+            # the DE1 (emulator.de1.create_de1)
+            vol.Optional("firmware"): vol.All(int, vol.Range(min=0)),
+            vol.Optional("model_code"): vol.All(int, vol.Range(min=0, max=127)),
+            vol.Optional("serial"): vol.All(int, vol.Range(min=0)),
+            vol.Optional("ghc_info"): vol.All(int, vol.Range(min=0, max=0xFFFFFFFF)),
+            vol.Optional("water_level"): vol.All(vol.Coerce(float), vol.Range(min=0, max=65)),
+            vol.Optional("refill_level"): vol.All(vol.Coerce(float), vol.Range(min=0, max=65)),
+            vol.Optional("heating_speed"): vol.All(vol.Coerce(float), vol.Range(min=0.01)),
+            vol.Optional("mains_hz"): vol.In([50, 60]),
+            vol.Optional("awake"): cv.boolean,
+            vol.Optional("temperature"): vol.Coerce(float),
+            vol.Optional("flash_write_seconds"): vol.All(vol.Coerce(float), vol.Range(min=0)),
+            vol.Optional("advertise_service"): cv.boolean,
             vol.Optional("passive"): cv.boolean,
         }
     ),

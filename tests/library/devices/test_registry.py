@@ -19,6 +19,7 @@ from custom_components.kitchen_ble.library.devices.base import (
     UnsupportedDeviceError,
 )
 from custom_components.kitchen_ble.library.devices.bluedot import BLUEDOT, BlueDotDriver
+from custom_components.kitchen_ble.library.devices.de1 import DE1, De1Driver
 from custom_components.kitchen_ble.library.devices.igrill import (
     MODEL_BY_SERVICE,
     TEMPERATURE_SERVICE_UUIDS,
@@ -37,10 +38,19 @@ EXPECTED = {
     "pulse_2000": ("Pulse 2000", "Weber", 4),
     "bluedot": ("BlueDOT", "ThermoWorks", 1),
     "thingy_node": ("Environment node", "Nordic Semiconductor", 0),
+    # the Decent DE1 family (de1.md §7.2 V13_MODEL names)
+    "de1": ("DE1", "Decent Espresso", 0),
+    "de1_plus": ("DE1+", "Decent Espresso", 0),
+    "de1_pro": ("DE1PRO", "Decent Espresso", 0),
+    "de1_xl": ("DE1XL", "Decent Espresso", 0),
+    "de1_cafe": ("DE1CAFE", "Decent Espresso", 0),
+    "de1_xxl": ("DE1XXL", "Decent Espresso", 0),
 }
-FAMILIES = {"bluedot": "bluedot", "thingy_node": "node"}
+DE1_MODELS = ("de1", "de1_plus", "de1_pro", "de1_xl", "de1_cafe", "de1_xxl")
+FAMILIES = {"bluedot": "bluedot", "thingy_node": "node", **dict.fromkeys(DE1_MODELS, "de1")}
 # The worked example of advertisers.md
 NODE_FRAME = bytes.fromhex("01 00 02 2D 03 00 FD 04 00 00 01 B8 05 5F")
+SHOT_SAMPLE = "02 5c 00 44 00 00 21 ea 22 1e da 5a 00 5e 00 00 00 02 4d"  # §10.1 (real)
 OTHER_SERVICES = ["0000180f-0000-1000-8000-00805f9b34fb", "64ac0000-4a4b-4b58-9f37-94d3c52ffdf7"]
 
 
@@ -63,11 +73,13 @@ def test_capabilities() -> None:
     assert capabilities["kitchen_thermometer"] == {"battery", "probe_alarm"}
     assert capabilities["bluedot"] == {"probe_alarm", "reports_alarm"}
     assert capabilities["thingy_node"] == set()
+    assert all(capabilities[model_id] == set() for model_id in DE1_MODELS)
 
 
 def test_kinds() -> None:
     kinds = {model.model_id: model.kind.value for model in MODELS}
     assert kinds.pop("thingy_node") == "sensor_node"
+    assert {kinds.pop(model_id) for model_id in DE1_MODELS} == {"espresso_machine"}
     assert set(kinds.values()) == {"thermometer"}
 
 
@@ -95,6 +107,9 @@ def test_identify_by_service(uuid: str, model: ModelInfo) -> None:
         ("iGrill", m.IGRILL_V2),
         ("BlueDOT", BLUEDOT),
         ("BlueDOT_e2:f6:49", BLUEDOT),
+        ("DE1", DE1),  # §1: names starting with "DE1"; MMR names the exact model later
+        ("DE1+", DE1),
+        ("DE1_XL", DE1),
     ],
 )
 def test_identify_by_name(name: str, model: ModelInfo) -> None:
@@ -106,7 +121,8 @@ def test_identify_bluedot_without_services() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", [None, "", "KT_mini", "kt", "igrill_v2", "bluedot", "BLUEDOT", "Pulse 2000"]
+    "name",
+    [None, "", "KT_mini", "kt", "igrill_v2", "bluedot", "BLUEDOT", "Pulse 2000", "de1", "Bengle"],
 )
 def test_identify_unknown(name: str | None) -> None:
     assert identify(name, OTHER_SERVICES) is None
@@ -155,6 +171,17 @@ def test_create_bluedot_driver() -> None:
     driver: Driver = create_driver(BLUEDOT, lambda: None, lambda _sample: None)
     assert isinstance(driver, BlueDotDriver)
     assert driver.state.probes == [None]
+
+
+def test_create_de1_driver_passes_samples_on() -> None:
+    samples: list[object] = []
+    driver: Driver = create_driver(DE1, lambda: None, samples.append)
+    assert isinstance(driver, De1Driver)
+    assert driver.model is DE1
+    assert driver.state.machine_state is None
+    driver._on_shot_sample(None, bytearray(bytes.fromhex(SHOT_SAMPLE)))  # type: ignore[attr-defined]
+    assert len(samples) == 1
+    assert samples[0].sample_time == 604  # type: ignore[attr-defined]  # §10.1
 
 
 def test_create_driver_unknown_family() -> None:

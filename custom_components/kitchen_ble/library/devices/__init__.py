@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Final, Protocol
 
-from . import advertisers, bluedot, igrill
+from . import advertisers, bluedot, de1, igrill
 from .base import DeviceKind, GattClient, ModelInfo, UnsupportedDeviceError
 
 
@@ -34,14 +34,22 @@ _DRIVERS: Final[dict[str, DriverFactory]] = {
     # thermometers report state only, no samples
     igrill.FAMILY: lambda model, on_update, _on_sample: igrill.IGrillDriver(model, on_update),
     bluedot.FAMILY: lambda model, on_update, _on_sample: bluedot.BlueDotDriver(model, on_update),
+    # an espresso machine streams ShotSamples besides its state
+    de1.FAMILY: lambda model, on_update, on_sample: de1.De1Driver(model, on_update, on_sample),
 }
 _MODEL_BY_SERVICE: Final[dict[str, ModelInfo]] = {**igrill.MODEL_BY_SERVICE}
 _NAME_RULES: Final[tuple[Callable[[str], ModelInfo | None], ...]] = (
     igrill.model_from_name,
     bluedot.model_from_name,
+    de1.model_from_name,  # "DE1…"; the connection reads the exact model from MMR
 )
 
-MODELS: Final[tuple[ModelInfo, ...]] = (*igrill.MODELS, *bluedot.MODELS, *advertisers.MODELS)
+MODELS: Final[tuple[ModelInfo, ...]] = (
+    *igrill.MODELS,
+    *bluedot.MODELS,
+    *advertisers.MODELS,
+    *de1.MODELS,
+)
 _MODEL_BY_ID: Final = {model.model_id: model for model in MODELS}
 
 
