@@ -55,6 +55,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -
         entry.async_on_unload(brewing.async_add_thermometer(thermometer))
     if data.node is not None and data.brewing_source is not None:  # its temperature
         entry.async_on_unload(brewing.async_add_node(data.node))
+    if (machine := data.espresso) is not None:  # what Assist answers about it
+        entry.async_on_unload(get_voice(hass).async_add_espresso(machine))
     # only now: entities and runtimes must hear the first advertisement
     if data.link is not None:
         data.link.async_start()

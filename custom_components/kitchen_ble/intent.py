@@ -1,9 +1,10 @@
-"""Intents about the probes, for Assist: a probe's target and its time to target.
+"""Intents for Assist: a probe's target and time to target; the espresso machine.
 
 The sentences of ``voice.py`` lead here ("how long until the brisket is
-done", "what is the target of probe 1"); custom sentences can too, with the
-slot ``name`` (a probe's label, or "probe 1"). When an assistant asks, only
-probes whose entities are exposed to it are found. Answers are English.
+done", "what is the target of probe 1", "is the espresso machine ready");
+custom sentences can too, with the slot ``name`` (a probe's label, "probe
+1", "espresso machine" or the machine's device name). When an assistant
+asks, only what is exposed to it is found. Answers are English.
 """
 
 from __future__ import annotations
@@ -17,13 +18,26 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import intent
 
 from .cooking import get_runtime
-from .voice import INTENT_TARGET, INTENT_TIME_TO_TARGET, VoiceProbe, get_voice
+from .espresso import async_set_power, is_awake
+from .voice import (
+    INTENT_ESPRESSO_READY,
+    INTENT_ESPRESSO_WAKE,
+    INTENT_ESPRESSO_WATER,
+    INTENT_TARGET,
+    INTENT_TIME_TO_TARGET,
+    VoiceEspresso,
+    VoiceProbe,
+    get_voice,
+)
 
 
 async def async_setup_intents(hass: HomeAssistant) -> None:
     """Called by the ``intent`` integration."""
     intent.async_register(hass, GetTargetHandler())
     intent.async_register(hass, TimeToTargetHandler())
+    intent.async_register(hass, EspressoWakeHandler())
+    intent.async_register(hass, EspressoReadyHandler())
+    intent.async_register(hass, EspressoWaterHandler())
 
 
 def _plural(count: int, unit: str) -> str:
@@ -125,3 +139,105 @@ class TimeToTargetHandler(ProbeIntentHandler):
         if temperature is None or cook.remaining is None:
             return f"I can't estimate yet when {subject} will be done."
         return f"{subject} will be done in about {duration(cook.remaining)}."
+
+
+class EspressoIntentHandler(intent.IntentHandler):
+    """Finds the espresso machines named by the slot ``name``; one sentence about each."""
+
+    @property
+    def slot_schema(self) -> dict[Any, Any]:
+        return {vol.Required("name"): intent.non_empty_string}
+
+    async def async_speech(self, hass: HomeAssistant, machine: VoiceEspresso) -> str:
+        raise NotImplementedError
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        hass = intent_obj.hass
+        slots = self.async_validate_slots(intent_obj.slots)
+        name: str = slots["name"]["value"]
+        machines = get_voice(hass).find_espresso(self.intent_type, name, intent_obj.assistant)
+        if not machines:
+            raise intent.IntentHandleError(f"There is no espresso machine called {name}")
+        sentences = []
+        for machine in machines:
+            if not machine.link.available:
+                sentences.append(f"{machine.device_name} is not connected.")
+            else:
+                sentences.append(await self.async_speech(hass, machine))
+        states = [
+            s
+            for m in machines
+            if (entity_id := m.entity_ids[self.intent_type]) is not None
+            and (s := hass.states.get(entity_id)) is not None
+        ]
+        response = intent_obj.create_response()
+        response.response_type = self.response_type
+        response.async_set_speech(" ".join(sentences))
+        response.async_set_results(
+            success_results=[
+                intent.IntentResponseTarget(
+                    type=intent.IntentResponseTargetType.ENTITY, name=s.name, id=s.entity_id
+                )
+                for s in states
+            ]
+        )
+        response.async_set_states(states)
+        return response
+
+    response_type = intent.IntentResponseType.QUERY_ANSWER
+
+
+class EspressoWakeHandler(EspressoIntentHandler):
+    """Wakes the espresso machine (its Power switch on) unless it is awake."""
+
+    intent_type = INTENT_ESPRESSO_WAKE
+    description = "Wakes a Decent espresso machine so it heats up"
+    response_type = intent.IntentResponseType.ACTION_DONE
+
+    def __init__(self) -> None:
+        self.platforms = {"switch"}
+
+    async def async_speech(self, hass: HomeAssistant, machine: VoiceEspresso) -> str:
+        if is_awake(machine.link):
+            return f"{machine.device_name} is already awake."
+        await async_set_power(machine.link, True)
+        return f"Waking {machine.device_name}."
+
+
+class EspressoReadyHandler(EspressoIntentHandler):
+    """Whether the espresso machine is ready (idle and heated), from its Ready sensor."""
+
+    intent_type = INTENT_ESPRESSO_READY
+    description = "Tells whether a Decent espresso machine is hot and ready"
+
+    def __init__(self) -> None:
+        self.platforms = {"binary_sensor"}
+
+    async def async_speech(self, hass: HomeAssistant, machine: VoiceEspresso) -> str:
+        entity_id = machine.entity_ids[self.intent_type]
+        state = None if entity_id is None else hass.states.get(entity_id)
+        if state is not None and state.state == "on":
+            return f"{machine.device_name} is ready."
+        if is_awake(machine.link) is False:
+            return f"{machine.device_name} is asleep."
+        return f"{machine.device_name} is not ready yet."
+
+
+class EspressoWaterHandler(EspressoIntentHandler):
+    """How much water is left in the espresso machine's tank."""
+
+    intent_type = INTENT_ESPRESSO_WATER
+    description = "Tells how much water is left in a Decent espresso machine's tank"
+
+    def __init__(self) -> None:
+        self.platforms = {"sensor"}
+
+    async def async_speech(self, hass: HomeAssistant, machine: VoiceEspresso) -> str:
+        entity_id = machine.entity_ids[self.intent_type]
+        state = None if entity_id is None else hass.states.get(entity_id)
+        if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+            return f"I don't know yet how much water {machine.device_name} has."
+        unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")
+        return f"{machine.device_name} has {_value(state.state)} {unit} of water left.".replace(
+            "  ", " "
+        )

@@ -96,6 +96,11 @@ class KitchenBleData:
         return self.link if Feature.COOKING in self.features else None
 
     @property
+    def espresso(self) -> LinkCoordinator | None:
+        """The espresso machine's link, where the entry is one."""
+        return self.link if self.model.kind is DeviceKind.ESPRESSO_MACHINE else None
+
+    @property
     def brewing_source(self) -> LinkCoordinator | NodeCoordinator | None:
         """What measures the temperature of a brewing program's source on this entry."""
         if Feature.BREWING_SOURCE not in self.features:

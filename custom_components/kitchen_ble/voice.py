@@ -19,6 +19,12 @@ the brisket is done" and "what is the target of probe 1" with the intents of
 longer numbers. Only the names of exposed probes get sentences, so nothing is
 said about an entity the user did not expose, and no other sentence is taken.
 Sentences and answers are English.
+
+The espresso machine gets sentences of its own ("wake the espresso
+machine", "is the espresso machine ready", "how much water is left in the
+espresso machine"), by the names "espresso machine", "coffee machine" and its
+device name, each only while the entity its answer is about (Power, Ready,
+Water volume) is exposed.
 """
 
 from __future__ import annotations
@@ -57,6 +63,16 @@ ASSISTANT: Final = "conversation"  # the assistant id exposure is kept under
 
 INTENT_TARGET: Final = "KitchenBleGetTarget"
 INTENT_TIME_TO_TARGET: Final = "KitchenBleGetTimeToTarget"
+INTENT_ESPRESSO_WAKE: Final = "KitchenBleEspressoWake"
+INTENT_ESPRESSO_READY: Final = "KitchenBleEspressoReady"
+INTENT_ESPRESSO_WATER: Final = "KitchenBleEspressoWater"
+# what each espresso answer is about: (platform, entity key)
+ESPRESSO_ENTITIES: Final = {
+    INTENT_ESPRESSO_WAKE: ("switch", "power"),
+    INTENT_ESPRESSO_READY: ("binary_sensor", "ready"),
+    INTENT_ESPRESSO_WATER: ("sensor", "water_volume"),
+}
+ESPRESSO_NAMES: Final = ("espresso machine", "coffee machine")
 
 # entity registry options under DOMAIN: the names wanted and the aliases added for them
 OPTION_NAMES: Final = "voice_names"
@@ -74,6 +90,19 @@ SENTENCES: Final[dict[str, tuple[str, ...]]] = {
         f"how long (until|till|before) [the] {NAME} (is|will be) (done|ready)",
         f"when (is|will) [the] {NAME} [be] (done|ready)",
         f"how (long|much longer) (for|on) [the] {NAME}",
+    ),
+    INTENT_ESPRESSO_WAKE: (
+        f"wake [up] [the] {NAME} [up]",
+        f"(start|warm up|heat up) [the] {NAME}",
+    ),
+    INTENT_ESPRESSO_READY: (
+        f"is [the] {NAME} (ready|hot|heated up|warmed up)",
+        f"(has|did) [the] {NAME} (warm|heat)[ed] up",
+    ),
+    INTENT_ESPRESSO_WATER: (
+        f"how much water (is|is there) [left] in [the] {NAME}",
+        f"how much water (has|does) [the] {NAME} [got|have] [left]",
+        f"(is|does) [the] {NAME} (need|needs) (water|a refill|refilling)",
     ),
 }
 
@@ -125,6 +154,19 @@ def async_sync_aliases(registry: er.EntityRegistry, entity_id: str, wanted: list
     registry.async_update_entity_options(
         entity_id, DOMAIN, {**ours, OPTION_NAMES: wanted, OPTION_ADDED: added}
     )
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceEspresso:
+    """One espresso machine as Assist may talk about it."""
+
+    link: LinkCoordinator
+    device_name: str
+    entity_ids: dict[str, str | None]  # intent type -> the entity its answer is about
+
+    @property
+    def names(self) -> set[str]:
+        return {spoken(name) for name in (*ESPRESSO_NAMES, self.device_name)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +226,7 @@ class Voice:
     def __init__(self, hass: HomeAssistant) -> None:
         self.hass = hass
         self._thermometers: dict[str, LinkCoordinator] = {}
+        self._espresso: dict[str, LinkCoordinator] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
         self._listening = False
         self._commands: list[dict[str, Any]] = []
@@ -210,6 +253,49 @@ class Voice:
             self._async_refresh()
 
         return remove
+
+    @callback
+    def async_add_espresso(self, link: LinkCoordinator) -> CALLBACK_TYPE:
+        """Answer about this espresso machine from now on; returns the callback that stops it."""
+        self._espresso[link.address] = link
+        self._async_refresh()
+
+        @callback
+        def remove() -> None:
+            del self._espresso[link.address]
+            self._async_refresh()
+
+        return remove
+
+    def espresso_machines(self) -> Iterator[VoiceEspresso]:
+        """Every espresso machine set up now."""
+        registry = er.async_get(self.hass)
+        devices = dr.async_get(self.hass)
+        for key, link in self._espresso.items():
+            name = link.entry.title
+            for device in dr.async_entries_for_config_entry(devices, link.entry.entry_id):
+                name = device.name_by_user or device.name or name
+            yield VoiceEspresso(
+                link=link,
+                device_name=name,
+                entity_ids={
+                    intent_type: registry.async_get_entity_id(platform, DOMAIN, f"{key}_{suffix}")
+                    for intent_type, (platform, suffix) in ESPRESSO_ENTITIES.items()
+                },
+            )
+
+    def find_espresso(
+        self, intent_type: str, name: str, assistant: str | None
+    ) -> list[VoiceEspresso]:
+        """The espresso machines called ``name`` whose answer's entity the assistant may see."""
+        wanted = spoken(name)
+        return [
+            machine
+            for machine in self.espresso_machines()
+            if wanted in machine.names
+            and (entity_id := machine.entity_ids[intent_type]) is not None
+            and (assistant is None or async_should_expose(self.hass, assistant, entity_id))
+        ]
 
     @callback
     def _async_cooking_changed(self, key: str) -> None:
@@ -294,6 +380,10 @@ class Voice:
             for intent_type in SENTENCES:
                 if self.entities(probe, intent_type, ASSISTANT):
                     wanted.update((intent_type, name) for name in probe.names)
+        for machine in self.espresso_machines():
+            for intent_type, entity_id in machine.entity_ids.items():
+                if entity_id is not None and async_should_expose(self.hass, ASSISTANT, entity_id):
+                    wanted.update((intent_type, name) for name in machine.names)
         return [
             {
                 "platform": ASSISTANT,
