@@ -180,7 +180,7 @@ async def test_readings_rounded_to_what_a_person_reads(
     device, _entry = await connected_de1(hass, virtual_proxy)
     await advance(hass, freezer, virtual_proxy, 3, 0.25)
     assert state(hass, device, "sensor", "machine_state") == "idle"
-    assert state(hass, device, "sensor", "substate") == "no_state"  # "Ready"
+    assert state(hass, device, "sensor", "substate") == "no_state"  # "None"; see Ready
     # one decimal, within the sensor's noise of the emulator's 94 °C
     assert abs(float(state(hass, device, "sensor", "group_temperature")) - 94.0) <= 0.1
     assert abs(float(state(hass, device, "sensor", "mix_temperature")) - 94.0) <= 0.1
