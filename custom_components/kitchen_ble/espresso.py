@@ -14,11 +14,16 @@ a time, a translated error when the machine is not connected.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
+from functools import partial
 from typing import Final
 
+from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.event import async_call_later
 
 from .const import DOMAIN
 from .coordinator import LinkCoordinator
@@ -30,9 +35,12 @@ from .library.devices.de1 import (
     MmrRegister,
     StartBlock,
     Substate,
+    registers,
 )
 from .library.devices.de1.states import FLOW_STATES, MAINTENANCE_STATES
 from .util import espresso_driver, espresso_state
+
+_LOGGER = logging.getLogger(__name__)
 
 # A start the machine takes shows in StateInfo at its next control step, well
 # within a second; one it ignores never does.
@@ -42,6 +50,10 @@ ASLEEP: Final = frozenset({MachineState.SLEEP, MachineState.GOING_TO_SLEEP})
 # What Stop ends. Never asked of a sleeping machine: for it, Idle means "wake up".
 STOPPABLE: Final = FLOW_STATES | MAINTENANCE_STATES
 SKIPPABLE: Final = frozenset({Substate.PRE_INFUSE, Substate.POUR})
+# Firmware 1324 and later turns USB charging back on 10 minutes after it was
+# switched off (§7.2): the register is read again then, so the switch shows it.
+USB_CHARGING_BACK_AFTER: Final = 600.0
+USB_RECHECK_MARGIN: Final = 5.0
 
 # Why a start is refused before it is sent, as the start buttons' attribute shows it.
 GHC_ACTIVE: Final = "ghc_active"
@@ -193,6 +205,31 @@ async def async_read_register(link: LinkCoordinator, register: MmrRegister) -> N
     driver = espresso_driver(link)
     await link.async_command(
         lambda gatt: driver.async_mmr_read(gatt, register), name=f"read {register.name}"
+    )
+
+
+async def async_read_register_quietly(link: LinkCoordinator, register: MmrRegister) -> None:
+    """Read a register nobody waits for; a link that went is only logged (the next reads it)."""
+    try:
+        await async_read_register(link, register)
+    except HomeAssistantError as err:
+        _LOGGER.debug("%s: %s not read: %s", link.address, register.name, err)
+
+
+async def async_set_usb_charging(link: LinkCoordinator, on: bool) -> None:
+    """Switch the USB outlet; where the firmware switches it back on, look again then."""
+    await async_write_register(link, registers.ALLOW_USB_CHARGING, 1 if on else 0)
+    features = espresso_state(link).features
+    if not on and features is not None and features.usb_charging_restores_itself:
+        delay = USB_CHARGING_BACK_AFTER + USB_RECHECK_MARGIN
+        link.entry.async_on_unload(async_call_later(link.hass, delay, partial(_recheck, link)))
+
+
+@callback
+def _recheck(link: LinkCoordinator, _now: datetime) -> None:
+    register = registers.ALLOW_USB_CHARGING
+    link.entry.async_create_background_task(
+        link.hass, async_read_register_quietly(link, register), f"read {register.name}"
     )
 
 

@@ -8,7 +8,6 @@ a translated error before anything changes.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -29,7 +28,6 @@ from homeassistant.const import (
     UnitOfVolumeFlowRate,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import LinkCoordinator
@@ -43,7 +41,7 @@ from .entity import (
     probe_setting,
 )
 from .espresso import (
-    async_read_register,
+    async_read_register_quietly,
     async_write_refill_threshold,
     async_write_register,
     async_write_shot_settings,
@@ -62,8 +60,6 @@ from .library.devices.de1.driver import STEAM_TEMP_MAX, STEAM_TEMP_MIN
 from .models import KitchenBleConfigEntry
 from .runtime import invalid
 from .util import espresso_state
-
-_LOGGER = logging.getLogger(__name__)
 
 PARALLEL_UPDATES = 0
 
@@ -410,14 +406,8 @@ class EspressoNumber(KitchenBleEntity, NumberEntity):
         ):
             self._fetched_for = link.connect_count
             link.entry.async_create_background_task(
-                self.hass, self._async_read(register), f"read {register.name}"
+                self.hass, async_read_register_quietly(link, register), f"read {register.name}"
             )
-
-    async def _async_read(self, register: MmrRegister) -> None:
-        try:
-            await async_read_register(self.coordinator, register)
-        except HomeAssistantError as err:  # the link went: the next one reads it again
-            _LOGGER.debug("%s: %s not read: %s", self.coordinator.address, register.name, err)
 
     async def async_set_native_value(self, value: float) -> None:
         low, high = self.native_min_value, self.native_max_value

@@ -25,7 +25,7 @@ from .entity import (
 )
 from .espresso import (
     async_set_power,
-    async_write_register,
+    async_set_usb_charging,
     is_awake,
     is_espresso_machine,
     register_available,
@@ -86,9 +86,7 @@ ESPRESSO_SWITCHES: tuple[EspressoSwitchDescription, ...] = (
         translation_key="usb_charging",
         entity_category=EntityCategory.CONFIG,
         is_on_fn=_usb_charging,
-        turn_fn=lambda link, on: async_write_register(
-            link, registers.ALLOW_USB_CHARGING, 1 if on else 0
-        ),
+        turn_fn=async_set_usb_charging,
         available_fn=register_available(registers.ALLOW_USB_CHARGING),
     ),
 )

@@ -270,6 +270,26 @@ async def test_usb_charging_and_steam_purge(
     assert_no_errors(caplog)
 
 
+@pytest.mark.parametrize(("firmware", "back_on"), [(1323, False), (1324, True)])
+async def test_usb_charging_switched_back_on_by_the_firmware_shows(
+    hass: HomeAssistant,
+    virtual_proxy: VirtualProxy,
+    freezer: FrozenDateTimeFactory,
+    firmware: int,
+    back_on: bool,
+) -> None:
+    """From 1324 the machine turns USB charging on again 10 minutes after it was turned off."""
+    device, _entry = await connected_de1(hass, virtual_proxy, firmware=firmware)
+    usb = entity_id(hass, device, "switch", "usb_charging")
+    await hass.services.async_call("switch", "turn_off", {"entity_id": usb}, blocking=True)
+    await _shown(hass)
+    await advance(hass, freezer, virtual_proxy, 590, 10.0)
+    assert state(hass, device, "switch", "usb_charging") == "off"
+    await advance(hass, freezer, virtual_proxy, 20, 1.0)
+    assert _register(device, 0x803854) == (1 if back_on else 0)
+    assert state(hass, device, "switch", "usb_charging") == ("on" if back_on else "off")
+
+
 @pytest.mark.parametrize(("firmware", "available"), [(1319, False), (1320, True)])
 async def test_usb_charging_and_steam_purge_need_firmware_1320(
     hass: HomeAssistant, virtual_proxy: VirtualProxy, firmware: int, available: bool
@@ -301,7 +321,7 @@ async def test_a_register_that_does_not_answer_is_read_on_the_next_link(
 ) -> None:
     device = await add_de1(hass, virtual_proxy, awake=True)
     failing = AsyncMock(side_effect=HomeAssistantError("gone"))
-    with patch("custom_components.kitchen_ble.number.async_read_register", failing):
+    with patch("custom_components.kitchen_ble.espresso.async_read_register", failing):
         entry = await setup_de1(hass, device)
     assert failing.await_count == 2  # the fan threshold and the flow calibration
     assert state(hass, device, "number", "fan_threshold") == "unknown"
