@@ -14,6 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
 from custom_components.kitchen_ble.const import CONF_MODEL, DOMAIN
+from emulator.igrill import create_igrill
 from emulator.proxy import VirtualProxy
 
 from .common import assert_no_errors, settle
@@ -112,8 +113,6 @@ async def test_a_thermometer_that_does_not_answer_still_says_so_plainly(
     hass: HomeAssistant, virtual_proxy: VirtualProxy
 ) -> None:
     """Only an espresso machine's failure is read as "held by its app"."""
-    from emulator.igrill import create_igrill
-
     device = virtual_proxy.add(create_igrill("igrill_v2"))
     virtual_proxy.advertise(device)
     await settle(hass)

@@ -30,7 +30,7 @@ from custom_components.kitchen_ble.sensor import Shown
 from emulator.de1 import State, Substate
 from emulator.proxy import VirtualProxy
 
-from .common import assert_no_errors, settle
+from .common import add_igrill, assert_no_errors, settle, setup_device
 from .espresso import (
     add_de1,
     advance,
@@ -113,12 +113,9 @@ LINK_ENTITIES = {
 
 
 def _registry_entries(hass: HomeAssistant, entry_id: str) -> dict[tuple[str, str], Any]:
-    found = {}
-    for item in er.async_entries_for_config_entry(er.async_get(hass), entry_id):
-        key = item.unique_id.rsplit("_", 1)[0]
-        found[item.domain, item.unique_id.split("_", 1)[1]] = item
-        assert key  # unique id: address_key
-    return found
+    """The entry's entities by (platform, description key); unique ids are "address_key"."""
+    entries = er.async_entries_for_config_entry(er.async_get(hass), entry_id)
+    return {(item.domain, item.unique_id.split("_", 1)[1]): item for item in entries}
 
 
 async def test_every_entity_of_the_table_with_its_name_category_class_and_unit(
@@ -162,8 +159,6 @@ async def test_the_names_are_the_translated_ones(
 async def test_a_thermometer_has_none_of_them(
     hass: HomeAssistant, virtual_proxy: VirtualProxy
 ) -> None:
-    from .common import add_igrill, setup_device
-
     device = await add_igrill(hass, virtual_proxy, "igrill_v2")
     entry = await setup_device(hass, device, "igrill_v2")
     keys = {
