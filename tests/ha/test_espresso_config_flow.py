@@ -30,10 +30,10 @@ NAMED = {
     0: ("de1", "DE1"),
     1: ("de1", "DE1"),
     2: ("de1_plus", "DE1+"),
-    3: ("de1_pro", "DE1PRO"),
-    4: ("de1_xl", "DE1XL"),
-    5: ("de1_cafe", "DE1CAFE"),
-    6: ("de1_xxl", "DE1XXL"),
+    3: ("de1_pro", "DE1 Pro"),
+    4: ("de1_xl", "DE1 XL"),
+    5: ("de1_cafe", "DE1 Cafe"),
+    6: ("de1_xxl", "DE1 XXL"),
 }
 
 
@@ -105,7 +105,7 @@ async def test_the_user_step_offers_the_machine_and_says_when_the_tablet_holds_i
         result["flow_id"], {CONF_ADDRESS: device.address}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "DE1PRO 0001"
+    assert result["title"] == "DE1 Pro 0001"
     assert result["data"] == {CONF_ADDRESS: device.address, CONF_MODEL: "de1_pro"}
 
 

@@ -76,10 +76,10 @@ def test_other_names_are_not(name: str) -> None:
         (0, "DE1"),
         (1, "DE1"),
         (2, "DE1+"),
-        (3, "DE1PRO"),
-        (4, "DE1XL"),
-        (5, "DE1CAFE"),
-        (6, "DE1XXL"),
+        (3, "DE1 Pro"),
+        (4, "DE1 XL"),
+        (5, "DE1 Cafe"),
+        (6, "DE1 XXL"),
     ],
 )
 def test_machine_model_codes(code: int, name: str) -> None:

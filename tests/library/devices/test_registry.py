@@ -41,10 +41,10 @@ EXPECTED = {
     # the Decent DE1 family (de1.md §7.2 V13_MODEL names)
     "de1": ("DE1", "Decent Espresso", 0),
     "de1_plus": ("DE1+", "Decent Espresso", 0),
-    "de1_pro": ("DE1PRO", "Decent Espresso", 0),
-    "de1_xl": ("DE1XL", "Decent Espresso", 0),
-    "de1_cafe": ("DE1CAFE", "Decent Espresso", 0),
-    "de1_xxl": ("DE1XXL", "Decent Espresso", 0),
+    "de1_pro": ("DE1 Pro", "Decent Espresso", 0),
+    "de1_xl": ("DE1 XL", "Decent Espresso", 0),
+    "de1_cafe": ("DE1 Cafe", "Decent Espresso", 0),
+    "de1_xxl": ("DE1 XXL", "Decent Espresso", 0),
 }
 DE1_MODELS = ("de1", "de1_plus", "de1_pro", "de1_xl", "de1_cafe", "de1_xxl")
 FAMILIES = {"bluedot": "bluedot", "thingy_node": "node", **dict.fromkeys(DE1_MODELS, "de1")}

@@ -51,10 +51,10 @@ _KIND: Final = DeviceKind.ESPRESSO_MACHINE
 # What an advertisement can tell: a DE1 of some model; the connection refines it.
 DE1: Final = ModelInfo("de1", "DE1", MANUFACTURER, FAMILY, kind=_KIND)
 DE1_PLUS: Final = ModelInfo("de1_plus", "DE1+", MANUFACTURER, FAMILY, kind=_KIND)
-DE1_PRO: Final = ModelInfo("de1_pro", "DE1PRO", MANUFACTURER, FAMILY, kind=_KIND)
-DE1_XL: Final = ModelInfo("de1_xl", "DE1XL", MANUFACTURER, FAMILY, kind=_KIND)
-DE1_CAFE: Final = ModelInfo("de1_cafe", "DE1CAFE", MANUFACTURER, FAMILY, kind=_KIND)
-DE1_XXL: Final = ModelInfo("de1_xxl", "DE1XXL", MANUFACTURER, FAMILY, kind=_KIND)
+DE1_PRO: Final = ModelInfo("de1_pro", "DE1 Pro", MANUFACTURER, FAMILY, kind=_KIND)
+DE1_XL: Final = ModelInfo("de1_xl", "DE1 XL", MANUFACTURER, FAMILY, kind=_KIND)
+DE1_CAFE: Final = ModelInfo("de1_cafe", "DE1 Cafe", MANUFACTURER, FAMILY, kind=_KIND)
+DE1_XXL: Final = ModelInfo("de1_xxl", "DE1 XXL", MANUFACTURER, FAMILY, kind=_KIND)
 MODELS: Final = (DE1, DE1_PLUS, DE1_PRO, DE1_XL, DE1_CAFE, DE1_XXL)
 
 # MMR V13_MODEL (0x80000C) codes, after pyDE1 and de1app. REA alone reads 5 as

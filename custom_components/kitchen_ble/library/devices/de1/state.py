@@ -72,6 +72,12 @@ class De1State:
         return self.mmr.get(registers.CPU_FIRMWARE_BUILD.address)
 
     @property
+    def firmware(self) -> str | None:
+        """The firmware build as the device registry shows it ("1352")."""
+        build = self.firmware_build
+        return None if build is None else str(build)
+
+    @property
     def features(self) -> FirmwareFeatures | None:
         build = self.firmware_build
         return None if build is None else FirmwareFeatures.from_build(build)
