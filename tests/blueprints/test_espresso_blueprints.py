@@ -147,3 +147,5 @@ async def test_wake_on_weekdays_unless_awake(
     assert len(calls) == 1
     await _at(hass, freezer, "2026-12-14T06:30:00")  # Monday again
     assert len(calls) == 2
+    # switched off, the automation leaves no timer behind
+    await hass.services.async_call("automation", "turn_off", {"entity_id": "all"}, blocking=True)
