@@ -25,12 +25,12 @@ from .compat import BinarySensorDeviceClass
 from .coordinator import LinkCoordinator
 from .entity import (
     CookingEntity,
-    EntityTable,
     KitchenBleEntity,
     KitchenBleEntityDescription,
     async_setup_tables,
     cooking_entities,
     device_entities,
+    node_entities,
 )
 from .espresso import is_espresso_machine
 from .library.devices.advertisers import NodeReading
@@ -38,7 +38,7 @@ from .library.devices.base import Capability, ModelInfo
 from .library.devices.de1 import MachineState, Substate
 from .library.devices.thermometer import DeviceAlarm
 from .models import KitchenBleConfigEntry
-from .passive import NodeCoordinator, NodeUpdates, node_key
+from .passive import node_key
 from .util import espresso_state, thermometer_state
 
 PARALLEL_UPDATES = 0
@@ -229,17 +229,6 @@ def node_values(reading: NodeReading) -> dict[PassiveBluetoothEntityKey, bool | 
     return {WINDOW: reading.window_open}
 
 
-def _add_node_binary_sensors(
-    node: NodeCoordinator, entry: KitchenBleConfigEntry, add: AddConfigEntryEntitiesCallback
-) -> None:
-    """The window sensor of one node."""
-    processor: NodeProcessor = PassiveBluetoothDataProcessor(
-        NodeUpdates(node, NODE_BINARY_SENSORS, node_values)
-    )
-    entry.async_on_unload(processor.async_add_entities_listener(NodeBinarySensor, add))
-    entry.async_on_unload(node.async_register_processor(processor, BinarySensorEntityDescription))
-
-
 class NodeBinarySensor(PassiveBluetoothProcessorEntity[NodeProcessor], BinarySensorEntity):
     """The node's window contact."""
 
@@ -254,7 +243,9 @@ TABLES = (
     device_entities(KitchenBleBinarySensor, BINARY_SENSORS),
     device_entities(KitchenBleBinarySensor, ESPRESSO_BINARY_SENSORS),
     cooking_entities(CookingSensor, [COOKING]),
-    EntityTable(lambda data: data.node, _add_node_binary_sensors),
+    node_entities(
+        NODE_BINARY_SENSORS, node_values, NodeBinarySensor, BinarySensorEntityDescription
+    ),
 )
 
 

@@ -20,6 +20,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypedDict
 
+from homeassistant.components.bluetooth.passive_update_processor import (
+    PassiveBluetoothDataProcessor,
+    PassiveBluetoothEntityKey,
+    PassiveBluetoothProcessorEntity,
+)
 from homeassistant.const import EntityCategory
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -33,8 +38,10 @@ from .coordinator import LinkCoordinator
 from .library.brewing.program import Program
 from .library.brewing.runner import ProgramRun
 from .library.cooking.state import ProbeCook
+from .library.devices.advertisers import NodeReading
 from .library.devices.base import ModelInfo
 from .models import KitchenBleConfigEntry, KitchenBleData
+from .passive import NodeCoordinator, NodeUpdates
 from .util import probe_numbers
 
 # --- descriptions and tables ---------------------------------------------------------
@@ -98,6 +105,26 @@ def probe_entities[D: EntityDescription](
         )
 
     return EntityTable(lambda data: data.cooking, add)
+
+
+def node_entities[T](
+    descriptions: dict[PassiveBluetoothEntityKey, EntityDescription],
+    values: Callable[[NodeReading], dict[PassiveBluetoothEntityKey, T]],
+    entity: type[PassiveBluetoothProcessorEntity[Any]],
+    description_class: type[EntityDescription],
+) -> EntityTable[NodeCoordinator]:
+    """A sensor node's entities of one platform, added when its first reading names them."""
+
+    def add(
+        node: NodeCoordinator, entry: KitchenBleConfigEntry, add: AddConfigEntryEntitiesCallback
+    ) -> None:
+        processor: PassiveBluetoothDataProcessor[T, NodeReading] = PassiveBluetoothDataProcessor(
+            NodeUpdates(node, descriptions, values)
+        )
+        entry.async_on_unload(processor.async_add_entities_listener(entity, add))
+        entry.async_on_unload(node.async_register_processor(processor, description_class))
+
+    return EntityTable(lambda data: data.node, add)
 
 
 def cooking_entities[D: EntityDescription](

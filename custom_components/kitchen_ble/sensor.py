@@ -41,13 +41,13 @@ from .brewing import BrewingRuntime
 from .coordinator import LinkCoordinator
 from .entity import (
     CookingEntity,
-    EntityTable,
     KitchenBleEntity,
     KitchenBleEntityDescription,
     ProgramEntity,
     SourceDevice,
     async_setup_tables,
     device_entities,
+    node_entities,
     probe_entities,
     program_entities,
     program_naming,
@@ -61,7 +61,7 @@ from .library.devices.base import Capability, ModelInfo
 from .library.devices.de1 import MODELS as ESPRESSO_MODELS
 from .library.devices.de1 import MachineState, ShotSample, Substate
 from .models import KitchenBleConfigEntry
-from .passive import NodeCoordinator, NodeUpdates, node_key
+from .passive import node_key
 from .runtime import now
 from .util import espresso_state, thermometer_state
 
@@ -512,17 +512,6 @@ def node_values(reading: NodeReading) -> dict[PassiveBluetoothEntityKey, SensorV
     }
 
 
-def _add_node_sensors(
-    node: NodeCoordinator, entry: KitchenBleConfigEntry, add: AddConfigEntryEntitiesCallback
-) -> None:
-    """Sensors of one node, added when its first reading (or restored data) names them."""
-    processor: NodeProcessor = PassiveBluetoothDataProcessor(
-        NodeUpdates(node, NODE_SENSORS, node_values)
-    )
-    entry.async_on_unload(processor.async_add_entities_listener(NodeSensor, add))
-    entry.async_on_unload(node.async_register_processor(processor, SensorEntityDescription))
-
-
 class NodeSensor(PassiveBluetoothProcessorEntity[NodeProcessor], SensorEntity):
     """One measurement of a node; unavailable once the node is no longer heard."""
 
@@ -629,7 +618,7 @@ TABLES = (
     device_entities(KitchenBleSensor, SENSORS),
     device_entities(EspressoSensor, ESPRESSO_SENSORS),
     probe_entities(TimeToTargetSensor, time_to_target),
-    EntityTable(lambda data: data.node, _add_node_sensors),
+    node_entities(NODE_SENSORS, node_values, NodeSensor, SensorEntityDescription),
     program_entities(program_sensors),
 )
 
