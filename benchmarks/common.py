@@ -6,11 +6,13 @@ import asyncio
 import ctypes
 import ctypes.util
 import gc
+import itertools
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 
 from emulator.igrill import IGrillDevice
 from tests.ha.common import entity_id, settle
@@ -24,6 +26,33 @@ def per_call_us(action: Callable[[], object], repeat: int) -> float:
     for _ in range(repeat):
         action()
     return (time.perf_counter_ns() - start) / repeat / 1000
+
+
+class StateChangeTimer:
+    """Times from an action to the state_changed event of one entity, with ns resolution."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self.changed_at: dict[str, int] = {}
+        self.cancel = hass.bus.async_listen(EVENT_STATE_CHANGED, self._on_state_changed)
+
+    @callback
+    def _on_state_changed(self, event: Event[EventStateChangedData]) -> None:
+        self.changed_at[event.data["entity_id"]] = time.perf_counter_ns()
+
+    def sample(self, entity: str, act: Callable[[int], object]) -> Callable[[], float]:
+        """µs from ``act`` to the entity's event; ``act`` gets 1, 0, 1, ... (two values)."""
+        turns = itertools.cycle((1, 0))
+        changed_at = self.changed_at
+
+        def measure() -> float:
+            turn = next(turns)
+            changed_at.pop(entity, None)
+            start = time.perf_counter_ns()
+            act(turn)
+            assert entity in changed_at, f"no state_changed for {entity}"
+            return (changed_at[entity] - start) / 1000
+
+        return measure
 
 
 async def alternate(

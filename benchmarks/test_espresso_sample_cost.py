@@ -34,7 +34,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
     MockEntityPlatform,
 )
 
-from benchmarks.common import alternate
+from benchmarks.common import StateChangeTimer, alternate
 from benchmarks.espresso_shot import Machine, connected_machine, record_shot
 from benchmarks.report import median, note, percentile, record
 from custom_components.kitchen_ble.library.devices.de1.codec import decode_shot_sample
@@ -191,27 +191,8 @@ async def test_espresso_notification_latency(
     await platform.async_add_entities([plain])
     assert plain.entity_id is not None
 
-    changed_at: dict[str, int] = {}
-
-    @callback
-    def on_state_changed(event: Event[EventStateChangedData]) -> None:
-        changed_at[event.data["entity_id"]] = time.perf_counter_ns()
-
-    cancel = hass.bus.async_listen(EVENT_STATE_CHANGED, on_state_changed)
-
-    def sample(entity: str, act: Callable[[int], object]) -> Callable[[], float]:
-        """µs from ``act`` to the entity's event; ``act`` gets 1, 0, 1, ... (the pressure)."""
-        turns = itertools.cycle((1, 0))
-
-        def measure() -> float:
-            turn = next(turns)
-            changed_at.pop(entity, None)
-            start = time.perf_counter_ns()
-            act(turn)
-            assert entity in changed_at, f"no state_changed for {entity}"
-            return (changed_at[entity] - start) / 1000
-
-        return measure
+    timer = StateChangeTimer(hass)
+    sample = timer.sample
 
     def notify(index: int) -> None:
         machine.state_due()
@@ -225,7 +206,7 @@ async def test_espresso_notification_latency(
     ours, floor = await alternate(
         sample(pressure, notify), sample(plain.entity_id, write_plain), LATENCY_SAMPLES
     )
-    cancel()
+    timer.cancel()
 
     state = hass.states.get(pressure)
     assert state is not None

@@ -17,18 +17,14 @@ Floors, observed by the same listener:
 
 from __future__ import annotations
 
-import itertools
-import time
-from collections.abc import Callable
-
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
-from homeassistant.const import EVENT_STATE_CHANGED, UnitOfTemperature
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.const import UnitOfTemperature
+from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped,unused-ignore]
     MockEntityPlatform,
 )
 
-from benchmarks.common import alternate
+from benchmarks.common import StateChangeTimer, alternate
 from benchmarks.report import median, note, percentile, record
 from emulator.client import EmulatedBleakClient
 from emulator.gatt import normalize_uuid
@@ -79,27 +75,8 @@ async def test_notification_latency(hass: HomeAssistant, virtual_proxy: VirtualP
     await platform.async_add_entities([plain])
     assert plain.entity_id is not None
 
-    changed_at: dict[str, int] = {}
-
-    @callback
-    def on_state_changed(event: Event[EventStateChangedData]) -> None:
-        changed_at[event.data["entity_id"]] = time.perf_counter_ns()
-
-    cancel = hass.bus.async_listen(EVENT_STATE_CHANGED, on_state_changed)
-
-    def sample(entity: str, act: Callable[[int], object]) -> Callable[[], float]:
-        """µs from ``act`` to the entity's event; ``act`` gets 0, 1, 0, ... (the temperature)."""
-        turns = itertools.cycle((1, 0))
-
-        def measure() -> float:
-            turn = next(turns)
-            changed_at.pop(entity, None)
-            start = time.perf_counter_ns()
-            act(turn)
-            assert entity in changed_at, f"no state_changed for {entity}"
-            return (changed_at[entity] - start) / 1000
-
-        return measure
+    timer = StateChangeTimer(hass)
+    sample = timer.sample
 
     def notify(index: int) -> None:
         client.on_notification(probe_uuid, payloads[index])
@@ -116,7 +93,7 @@ async def test_notification_latency(hass: HomeAssistant, virtual_proxy: VirtualP
     ours_vs_plain, plain_samples = await alternate(
         ours_sample, sample(plain.entity_id, write_plain), SAMPLES
     )
-    cancel()
+    timer.cancel()
 
     # The state really followed the device.
     state = hass.states.get(probe)
