@@ -46,7 +46,7 @@ from emulator.bluedot import HIGH_ALARM, INTERVAL, BlueDotDevice, create_bluedot
 from emulator.faults import Fault
 from emulator.proxy import VirtualProxy
 
-from .common import assert_no_errors, entity_id, settle, setup_device, state_of
+from .common import assert_no_errors, entity_id, settle, setup_device, state_of, warnings_logged
 from .cooking import STILL, advance, call, set_number
 
 COORDINATOR = "custom_components.kitchen_ble.coordinator"
@@ -504,7 +504,7 @@ async def test_impossible_device_values_are_not_adopted(
     await _tick(hass, virtual_proxy)
     assert _target(hass, device) == "65.0"
     assert "device alarm not adopted" in caplog.text
-    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not warnings_logged(caplog)
 
 
 # Cooking features, unchanged ------------------------------------------------------------------

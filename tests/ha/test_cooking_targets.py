@@ -25,7 +25,7 @@ from emulator.igrill.codec import UNIT_FAHRENHEIT
 from emulator.igrill.const import NO_HIGH_LIMIT, NO_LOW_LIMIT
 from emulator.proxy import VirtualProxy
 
-from .common import add_igrill, entity_id, settle, setup_device, state_of
+from .common import add_igrill, entity_id, settle, setup_device, state_of, warnings_logged
 from .cooking import advance, hold, set_number
 
 PER_PROBE = {
@@ -228,7 +228,7 @@ async def test_failing_alarm_write_is_tolerated(
     await set_number(hass, device, "probe_3_target", 70)
     assert state_of(hass, device, "probe_3_target", "number") == "70.0"
     assert "probe 3 alarm not written" in caplog.text
-    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not warnings_logged(caplog)
 
 
 @pytest.mark.usefixtures("all_entities_enabled")
