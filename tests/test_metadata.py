@@ -130,7 +130,9 @@ def test_manifest_rejects_a_bad_matcher() -> None:
 
 def test_manifest_matches_every_igrill_service() -> None:
     advertised = {m["service_uuid"] for m in MANIFEST["bluetooth"] if "service_uuid" in m}
-    assert advertised == set(igrill_models.TEMPERATURE_SERVICE_UUIDS)
+    # besides BooKoo's own scale service (scales.md §5.1)
+    bookoo = "00000ffe-0000-1000-8000-00805f9b34fb"
+    assert advertised == {*igrill_models.TEMPERATURE_SERVICE_UUIDS, bookoo}
     assert {"connectable": True, "local_name": "iGrill*"} in MANIFEST["bluetooth"]
     assert {"connectable": True, "local_name": "BlueDOT*"} in MANIFEST["bluetooth"]
     # Only the passive nodes' matcher hears non-connectable advertisements.
@@ -831,6 +833,11 @@ def _read_usage(code: Code) -> Usage:
     for service, spec in services.items():
         required.add(f"services.{service}")
         required |= {f"services.{service}.fields.{f}" for f in (spec or {}).get("fields", {})}
+        for field in (spec or {}).get("fields", {}).values():  # a select's translated options
+            select = (field.get("selector") or {}).get("select") or {}
+            if "translation_key" in select:
+                key = select["translation_key"]
+                required |= {f"selector.{key}.options.{option}" for option in select["options"]}
     registered = {
         name
         for call in code.nodes(ast.Call)

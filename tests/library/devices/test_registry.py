@@ -45,9 +45,35 @@ EXPECTED = {
     "de1_xl": ("DE1 XL", "Decent Espresso", 0),
     "de1_cafe": ("DE1 Cafe", "Decent Espresso", 0),
     "de1_xxl": ("DE1 XXL", "Decent Espresso", 0),
+    # coffee scales (scales.md §1-§5)
+    "skale_ii": ("Skale II", "Atomax", 0),
+    "acaia_lunar": ("Lunar", "Acaia", 0),
+    "acaia_pearl": ("Pearl", "Acaia", 0),
+    "acaia_pearl_s": ("Pearl S", "Acaia", 0),
+    "acaia_pyxis": ("Pyxis", "Acaia", 0),
+    "acaia_cinco": ("Cinco", "Acaia", 0),
+    "acaia": ("Acaia scale", "Acaia", 0),
+    "felicita_arc": ("Arc", "Felicita", 0),
+    "decent_scale": ("Decent Scale", "Decent Espresso", 0),
+    "bookoo_themis": ("Themis", "BooKoo", 0),
 }
 DE1_MODELS = ("de1", "de1_plus", "de1_pro", "de1_xl", "de1_cafe", "de1_xxl")
-FAMILIES = {"bluedot": "bluedot", "thingy_node": "node", **dict.fromkeys(DE1_MODELS, "de1")}
+SCALE_FAMILIES = {
+    "skale_ii": "skale",
+    **dict.fromkeys(
+        ("acaia_lunar", "acaia_pearl", "acaia_pearl_s", "acaia_pyxis", "acaia_cinco", "acaia"),
+        "acaia",
+    ),
+    "felicita_arc": "felicita",
+    "decent_scale": "decent_scale",
+    "bookoo_themis": "bookoo",
+}
+FAMILIES = {
+    "bluedot": "bluedot",
+    "thingy_node": "node",
+    **dict.fromkeys(DE1_MODELS, "de1"),
+    **SCALE_FAMILIES,
+}
 # The worked example of advertisers.md
 NODE_FRAME = bytes.fromhex("01 00 02 2D 03 00 FD 04 00 00 01 B8 05 5F")
 SHOT_SAMPLE = "02 5c 00 44 00 00 21 ea 22 1e da 5a 00 5e 00 00 00 02 4d"  # §10.1 (real)
@@ -80,6 +106,7 @@ def test_kinds() -> None:
     kinds = {model.model_id: model.kind.value for model in MODELS}
     assert kinds.pop("thingy_node") == "sensor_node"
     assert {kinds.pop(model_id) for model_id in DE1_MODELS} == {"espresso_machine"}
+    assert {kinds.pop(model_id) for model_id in SCALE_FAMILIES} == {"scale"}
     assert set(kinds.values()) == {"thermometer"}
 
 
