@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
@@ -28,16 +29,17 @@ from .entity import (
     program_naming,
 )
 from .espresso import (
+    START_TARGETS,
     async_skip_to_next,
     async_start,
     async_stop,
     is_espresso_machine,
     skip_available,
     start_refusal,
+    starts_available,
 )
 from .library.brewing.program import Program
 from .library.devices.base import ModelInfo
-from .library.devices.de1 import MachineState
 from .models import KitchenBleConfigEntry
 from .util import espresso_state
 
@@ -91,20 +93,17 @@ class EspressoButtonDescription(KitchenBleEntityDescription, ButtonEntityDescrip
     exists_fn: Callable[[ModelInfo], bool] = is_espresso_machine
 
 
-def _start(key: str, target: MachineState) -> EspressoButtonDescription:
-    return EspressoButtonDescription(
-        key=key,
-        translation_key=key,
-        start=True,
-        press_fn=lambda link: async_start(link, target),
-    )
-
-
 ESPRESSO_BUTTONS: tuple[EspressoButtonDescription, ...] = (
-    _start("start_espresso", MachineState.ESPRESSO),
-    _start("start_steam", MachineState.STEAM),
-    _start("start_hot_water", MachineState.HOT_WATER),
-    _start("start_flush", MachineState.HOT_WATER_RINSE),
+    *(
+        EspressoButtonDescription(
+            key=f"start_{what}",
+            translation_key=f"start_{what}",
+            start=True,
+            press_fn=partial(async_start, target=target),
+            available_fn=starts_available,
+        )
+        for what, target in START_TARGETS.items()
+    ),
     EspressoButtonDescription(key="stop", translation_key="stop", press_fn=async_stop),
     EspressoButtonDescription(  # firmware 1260 and later (§9.1)
         key="skip_to_next",
@@ -118,10 +117,9 @@ ESPRESSO_BUTTONS: tuple[EspressoButtonDescription, ...] = (
 class EspressoButton(KitchenBleEntity, ButtonEntity):
     """A command; one the machine refuses or ignores is answered with a translated error.
 
-    A start stays available while the machine would refuse it (a group head
-    controller that takes starts itself, asleep, busy): Home Assistant skips
-    unavailable entities in an action without a word, and a press must never
-    silently do nothing. ``start_blocked`` says why a press would be refused now.
+    A start is unavailable while a group head controller takes the starts (the
+    Remote start sensor says so). Asleep or busy it stays available, and
+    ``start_blocked`` says why a press would be refused now.
     """
 
     entity_description: EspressoButtonDescription

@@ -2,7 +2,10 @@
 
 Starts (espresso, steam, hot water, flush) are refused with a translated error
 before anything is sent when the machine would not take them: a group head
-controller that takes starts itself, a machine asleep or busy. A start that is
+controller that takes starts itself, a machine asleep or busy. While a group
+head controller takes them, the start buttons are unavailable (the Remote
+start sensor says why) and the ``start`` action answers "start it on the group
+head": an action naming an unavailable button would be skipped without a word. A start that is
 sent is confirmed by watching StateInfo: one the machine acknowledges and then
 ignores raises a translated error within ``START_CONFIRM_SECONDS`` instead of
 silently doing nothing. Settings go to the machine (ShotSettings or an MMR
@@ -21,8 +24,10 @@ from datetime import datetime
 from functools import partial
 from typing import Final
 
-from homeassistant.core import callback
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_call_later
 
 from .const import DOMAIN
@@ -38,6 +43,7 @@ from .library.devices.de1 import (
     registers,
 )
 from .library.devices.de1.states import FLOW_STATES, MAINTENANCE_STATES
+from .models import KitchenBleData
 from .util import espresso_driver, espresso_state
 
 _LOGGER = logging.getLogger(__name__)
@@ -60,6 +66,16 @@ GHC_ACTIVE: Final = "ghc_active"
 ASLEEP_REASON: Final = "asleep"
 BUSY: Final = "busy"
 STATE_UNKNOWN: Final = "state_unknown"
+# The Remote start sensor: whether a start would be taken now, or why not.
+ALLOWED: Final = "allowed"
+REMOTE_START: Final = [ALLOWED, GHC_ACTIVE, ASLEEP_REASON, BUSY, STATE_UNKNOWN]
+# What the start action and the start buttons can start.
+START_TARGETS: Final = {
+    "espresso": MachineState.ESPRESSO,
+    "steam": MachineState.STEAM,
+    "hot_water": MachineState.HOT_WATER,
+    "flush": MachineState.HOT_WATER_RINSE,
+}
 _START_ERRORS: Final = {
     GHC_ACTIVE: "start_on_group_head",
     ASLEEP_REASON: "start_asleep",
@@ -81,6 +97,42 @@ def start_refusal(state: De1State) -> str | None:
     if block is StartBlock.NOT_IDLE:
         return ASLEEP_REASON if state.machine_state in ASLEEP else BUSY
     return GHC_ACTIVE if block is StartBlock.GHC_ACTIVE else STATE_UNKNOWN
+
+
+def remote_start(link: LinkCoordinator) -> str | None:
+    """The Remote start sensor: allowed, or why a start would be refused; unknown state: None."""
+    state = espresso_state(link)
+    if state.machine_state is None:
+        return None
+    return start_refusal(state) or ALLOWED
+
+
+def starts_available(link: LinkCoordinator) -> bool:
+    """Start buttons: unavailable while a group head controller takes the starts (§9.2).
+
+    Asleep or busy they stay: pressing them then answers why (wake it first, wait).
+    """
+    return start_refusal(espresso_state(link)) != GHC_ACTIVE
+
+
+def espresso_link(hass: HomeAssistant, device_id: str) -> LinkCoordinator:
+    """The link of the espresso machine set up as ``device_id``; a translated error otherwise."""
+    registry = dr.async_get(hass)
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        # by the entry's devices: a device's own list of entries is deprecated from 2026.10
+        if entry.state is not ConfigEntryState.LOADED or not any(
+            device.id == device_id
+            for device in dr.async_entries_for_config_entry(registry, entry.entry_id)
+        ):
+            continue
+        data: KitchenBleData = entry.runtime_data
+        if (link := data.espresso) is not None:
+            return link
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="not_an_espresso_machine",
+        translation_placeholders={"device_id": device_id},
+    )
 
 
 def register_available(register: MmrRegister) -> Callable[[LinkCoordinator], bool]:

@@ -52,7 +52,7 @@ from .entity import (
     program_entities,
     program_naming,
 )
-from .espresso import is_espresso_machine
+from .espresso import REMOTE_START, is_espresso_machine, remote_start
 from .library.brewing.program import Program
 from .library.brewing.runner import ProgramRun, RunState
 from .library.cooking.state import ProbeCook
@@ -301,6 +301,13 @@ ESPRESSO_SENSORS: tuple[EspressoSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=SUBSTATES,
         value_fn=_substate,
+    ),
+    EspressoSensorDescription(  # why the start buttons are unavailable, or that they work
+        key="remote_start",
+        translation_key="remote_start",
+        device_class=SensorDeviceClass.ENUM,
+        options=REMOTE_START,
+        value_fn=remote_start,
     ),
     _temperature("group_temperature", lambda s: s.head_temp),
     _temperature("mix_temperature", lambda s: s.mix_temp),

@@ -2,6 +2,8 @@
 
 * Cooking: start, join and end cook sessions; list and read the archive.
 * Brewing: create, update, delete and list programs; acknowledge alarms.
+* Espresso: start an espresso, steam, hot water or a flush (where a group head
+  controller takes the starts, its buttons are unavailable; this says why).
   Service data speaks minutes and date-times; the library speaks seconds (and
   states the errors of the alarm times in minutes, as they are typed here).
 
@@ -36,6 +38,7 @@ from homeassistant.util import dt as dt_util
 from .brewing import get_brewing, program_invalid, source_id, split_source
 from .const import DOMAIN
 from .cooking import get_runtime
+from .espresso import START_TARGETS, async_start, espresso_link
 from .library.brewing.program import (
     DEFAULT_TOLERANCE,
     SETTINGS,
@@ -116,6 +119,24 @@ def async_setup_services(hass: HomeAssistant) -> None:
     """Register the services of every feature."""
     _async_setup_cooking_services(hass)
     _async_setup_brewing_services(hass)
+    _async_setup_espresso_services(hass)
+
+
+# --- espresso ----------------------------------------------------------------------------
+
+ATTR_WHAT: Final = "what"
+ESPRESSO_START_SCHEMA: Any = vol.Schema(
+    {vol.Required(ATTR_DEVICE_ID): cv.string, vol.Required(ATTR_WHAT): vol.In(START_TARGETS)}
+)
+
+
+@callback
+def _async_setup_espresso_services(hass: HomeAssistant) -> None:
+    async def start(call: ServiceCall) -> None:
+        link = espresso_link(hass, call.data[ATTR_DEVICE_ID])
+        await async_start(link, START_TARGETS[call.data[ATTR_WHAT]])
+
+    hass.services.async_register(DOMAIN, "start", start, ESPRESSO_START_SCHEMA)
 
 
 # --- cooking ---------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from .espresso import (
 EXPECTED = {
     ("sensor", "machine_state"): ("machine_state", None, "enum", None),
     ("sensor", "substate"): ("substate", None, "enum", None),
+    ("sensor", "remote_start"): ("remote_start", None, "enum", None),
     ("sensor", "group_temperature"): ("group_temperature", None, "temperature", "°C"),
     ("sensor", "mix_temperature"): ("mix_temperature", None, "temperature", "°C"),
     ("sensor", "steam_heater_temperature"): (
@@ -143,6 +144,7 @@ async def test_the_names_are_the_translated_ones(
     names = {
         ("sensor", "machine_state"): "DE1 State",
         ("sensor", "substate"): "DE1 Phase",
+        ("sensor", "remote_start"): "DE1 Remote start",
         ("sensor", "water_volume"): "DE1 Water in tank",
         ("binary_sensor", "refill_needed"): "DE1 Refill needed",
         ("binary_sensor", "ghc_active"): "DE1 Group head controller active",

@@ -1,8 +1,9 @@
 """Starting, stopping and skipping on a DE1, each confirmed by the machine or refused clearly.
 
 A start is sent only from Idle and never to a machine whose group head
-controller takes starts itself (de1.md §4.3, §9.2: GHC_INFO bit 0x04); the
-press then raises a translated error and nothing is written. A start that is
+controller takes starts itself (de1.md §4.3, §9.2: GHC_INFO bit 0x04): its
+start buttons are then unavailable, the Remote start sensor says why, and the
+``kitchen_ble.start`` action raises a translated error; nothing is written. A start that is
 sent is confirmed by StateInfo; one the machine acknowledges and ignores
 raises a translated error within a few seconds. Stop and skip go through
 whatever the GHC says. A link that drops mid-shot ends in a sane state.
@@ -11,19 +12,28 @@ whatever the GHC says. A link that drops mid-shot ends in a sane state.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 from unittest.mock import patch
 
 import pytest
+import voluptuous as vol
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from custom_components.kitchen_ble.const import DOMAIN
 from custom_components.kitchen_ble.espresso import start_refusal
 from custom_components.kitchen_ble.library.devices.de1 import De1State, StateInfo
+from custom_components.kitchen_ble.services import ESPRESSO_START_SCHEMA
 from emulator.de1 import GHC_PRESENT_ACTIVE, DE1Device, State, Substate
 from emulator.proxy import VirtualProxy
+from tests.fuzz import yaml_values
 
-from .common import assert_no_errors
+from .common import add_igrill, assert_no_errors, setup_device
 from .espresso import (
     add_de1,
     advance,
@@ -55,6 +65,25 @@ async def _press(
     await run(
         hass, freezer, proxy, call(hass, "button", "press", entity_id(hass, device, "button", key))
     )
+
+
+def device_id_of(hass: HomeAssistant, entry: ConfigEntry) -> str:
+    (device,) = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    return device.id
+
+
+async def _start(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    proxy: VirtualProxy,
+    device_id: str,
+    what: str,
+) -> None:
+    """The ``kitchen_ble.start`` action, with time passing for the machine while it waits."""
+    coroutine = hass.services.async_call(
+        DOMAIN, "start", {"device_id": device_id, "what": what}, blocking=True
+    )
+    await run(hass, freezer, proxy, asyncio.ensure_future(coroutine))
 
 
 async def _refused(
@@ -99,18 +128,21 @@ async def test_a_group_head_controller_takes_the_starts(
     ghc_info: int,
 ) -> None:
     """GHC_INFO 7 (pyDE1's example) and 4 (the machine Decenza saw refuse starts)."""
-    device, _entry = await connected_de1(hass, virtual_proxy, ghc_info=ghc_info)
+    device, entry = await connected_de1(hass, virtual_proxy, ghc_info=ghc_info)
     assert state(hass, device, "binary_sensor", "ghc_active") == "on"
     assert state(hass, device, "binary_sensor", "ghc_present") == (
         "on" if ghc_info & 0x3 else "off"
     )
+    assert state(hass, device, "sensor", "remote_start") == "ghc_active"  # the reason, readable
     for key, _machine_state, _shown in STARTS:
-        assert state(hass, device, "button", key) != "unavailable", "a press must get an answer"
-        assert attributes(hass, device, "button", key)["start_blocked"] == "ghc_active"
-        error = await _refused(hass, freezer, virtual_proxy, device, key)
-        assert error.translation_key == "start_on_group_head"
-        assert error.translation_placeholders == {"name": "DE1"}
+        assert state(hass, device, "button", key) == "unavailable"
+    for what in ("espresso", "steam", "hot_water", "flush"):
+        with pytest.raises(HomeAssistantError) as caught:
+            await _start(hass, freezer, virtual_proxy, device_id_of(hass, entry), what)
+        assert caught.value.translation_key == "start_on_group_head"
+        assert caught.value.translation_placeholders == {"name": "DE1"}
     assert device.requested == 0, "nothing was sent"
+    assert state(hass, device, "button", "stop") != "unavailable"
     assert device.state == (State.IDLE, Substate.READY)
 
     # started on the group head, the app may still stop it (§9.2)
@@ -122,6 +154,59 @@ async def test_a_group_head_controller_takes_the_starts(
     assert device.requested == State.IDLE
     assert device.state[0] is State.IDLE  # nothing poured yet: straight back to Idle
     assert_no_errors(caplog)
+
+
+@pytest.mark.parametrize(
+    ("what", "machine_state"),
+    [
+        ("espresso", State.ESPRESSO),
+        ("steam", State.STEAM),
+        ("hot_water", State.HOT_WATER),
+        ("flush", State.HOT_WATER_RINSE),
+    ],
+)
+async def test_the_start_action_starts_and_waits_for_the_machine(
+    hass: HomeAssistant,
+    virtual_proxy: VirtualProxy,
+    freezer: FrozenDateTimeFactory,
+    what: str,
+    machine_state: State,
+) -> None:
+    device, entry = await connected_de1(hass, virtual_proxy)
+    assert state(hass, device, "sensor", "remote_start") == "allowed"
+    await _start(hass, freezer, virtual_proxy, device_id_of(hass, entry), what)
+    assert device.requested == machine_state
+    assert device.state[0] is machine_state  # it returned once the machine showed it
+    await advance(hass, freezer, virtual_proxy, 1, 0.25)
+    assert state(hass, device, "sensor", "remote_start") == "busy"
+
+
+async def test_the_start_action_refuses_what_is_no_espresso_machine(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, freezer: FrozenDateTimeFactory
+) -> None:
+    device, _entry = await connected_de1(hass, virtual_proxy)
+    thermometer = await add_igrill(hass, virtual_proxy, "igrill_v2")
+    igrill_entry = await setup_device(hass, thermometer, "igrill_v2")
+    for device_id in (device_id_of(hass, igrill_entry), "no-such-device"):
+        with pytest.raises(ServiceValidationError) as caught:
+            await _start(hass, freezer, virtual_proxy, device_id, "espresso")
+        assert caught.value.translation_key == "not_an_espresso_machine"
+        assert caught.value.translation_placeholders == {"device_id": device_id}
+    assert device.requested == 0
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    data=st.dictionaries(st.sampled_from(["device_id", "what", "entity_id", "extra"]), yaml_values)
+)
+def test_start_action_data_is_taken_or_refused_by_the_schema(data: dict[str, Any]) -> None:
+    """Any data a YAML file or a template gives: valid, or ``vol.Invalid``, nothing else."""
+    try:
+        checked = ESPRESSO_START_SCHEMA(data)
+    except vol.Invalid:
+        return
+    assert checked["what"] in {"espresso", "steam", "hot_water", "flush"}
+    assert isinstance(checked["device_id"], str)
 
 
 async def test_a_group_head_controller_that_is_only_present_leaves_the_starts_to_the_app(
@@ -173,8 +258,12 @@ async def test_an_asleep_machine_is_woken_first(
     hass: HomeAssistant, virtual_proxy: VirtualProxy, freezer: FrozenDateTimeFactory
 ) -> None:
     device = await add_de1(hass, virtual_proxy)  # asleep
-    await setup_de1(hass, device)
+    entry = await setup_de1(hass, device)
     assert attributes(hass, device, "button", "start_espresso")["start_blocked"] == "asleep"
+    assert state(hass, device, "sensor", "remote_start") == "asleep"
+    with pytest.raises(HomeAssistantError) as caught:
+        await _start(hass, freezer, virtual_proxy, device_id_of(hass, entry), "espresso")
+    assert caught.value.translation_key == "start_asleep"
     error = await _refused(hass, freezer, virtual_proxy, device, "start_espresso")
     assert error.translation_key == "start_asleep"
     assert device.requested == 0
