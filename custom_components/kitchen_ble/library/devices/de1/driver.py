@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from time import monotonic
 from typing import Any, Final
 
@@ -44,6 +44,8 @@ from .errors import (
 from .firmware import APP_FEATURES, FLUSH_CONTROL, FirmwareFeatures
 from .models import (
     CHAR_CALIBRATION,
+    CHAR_FRAME_WRITE,
+    CHAR_HEADER_WRITE,
     CHAR_READ_FROM_MMR,
     CHAR_REQUESTED_STATE,
     CHAR_SHOT_SAMPLE,
@@ -132,6 +134,7 @@ class De1Driver:
         self._gatt = asyncio.Lock()  # one GATT operation at a time
         self._mmr_lock = asyncio.Lock()  # one MMR request/answer at a time
         self._calibration_lock = asyncio.Lock()
+        self._upload_lock = asyncio.Lock()  # one profile upload at a time (REA)
         self._mmr_waiters: dict[int, tuple[int, asyncio.Future[MmrReadReply]]] = {}
         self._calibration_waiter: asyncio.Future[Calibration] | None = None
         self._state_waiters: list[tuple[StatePredicate, asyncio.Future[StateInfo]]] = []
@@ -270,6 +273,40 @@ class De1Driver:
     def note_profile_uploaded(self) -> None:
         """Tell the driver a profile was just written: Espresso waits 0.5 s after it (§4.3)."""
         self._profile_uploaded_at = monotonic()
+
+    async def async_upload_profile(
+        self, client: GattClient, writes: Iterable[tuple[str, bytes]]
+    ) -> None:
+        """Write a profile as given: header, frames, extension frames, tail, tank (§8.5).
+
+        Each write is a write-with-response awaited before the next: its
+        completion is the machine's acknowledgement, the one de1app counts.
+        Two uploads never interleave (REA: that wedges the firmware's profile
+        state machine); other operations may run between the writes. Then the
+        header is read back: a machine that holds another one did not take the
+        profile (De1CommandError). Espresso waits 0.5 s after the last write.
+        """
+        ordered = list(writes)
+        if not ordered or ordered[0][0] != CHAR_HEADER_WRITE:
+            raise De1CommandError("a profile upload starts with its header")
+        for uuid in (CHAR_HEADER_WRITE, CHAR_FRAME_WRITE):
+            if not has_characteristic(client, uuid):
+                raise De1CommandError(f"this machine has no profile characteristic {uuid}")
+        async with self._upload_lock:
+            for uuid, data in ordered:
+                await self._write(client, uuid, data)
+            self.note_profile_uploaded()
+            held = await self.async_read_profile_header(client)
+        header = bytes(ordered[0][1])
+        if held != header:
+            raise De1CommandError(f"the machine holds header {held.hex()}, not {header.hex()}")
+
+    async def async_read_profile_header(self, client: GattClient) -> bytes:
+        """The profile header the machine holds (a read of HeaderWrite returns it, §8.5)."""
+        if not has_characteristic(client, CHAR_HEADER_WRITE):
+            raise De1CommandError("this machine has no profile header characteristic")
+        async with self._gatt:
+            return bytes(await client.read_gatt_char(CHAR_HEADER_WRITE))
 
     async def async_write_shot_settings(self, client: GattClient, settings: ShotSettings) -> None:
         """Write ShotSettings, then read them back (pyDE1) so the state shows what took."""
