@@ -37,7 +37,7 @@ def test_keep_points_keeps_extremes_and_marks() -> None:
     points = [(float(i), float((i * 7) % 13)) for i in range(200)]
     points[57] = (57.0, 100.0)
     points[133] = (133.0, -50.0)
-    kept = keep_points(points, 20, [10.2, 150.0])
+    kept = keep_points(points, 20, [10.2, 150.0, 500.0])  # a mark after the last point too
     assert len(kept) <= 20
     assert (57.0, 100.0) in kept
     assert (133.0, -50.0) in kept

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.kitchen_ble.library.devices.de1.codec import StateInfo
+from custom_components.kitchen_ble.library.devices.de1.codec import StateInfo, decode_shot_sample
 from custom_components.kitchen_ble.library.devices.de1.states import MachineState, Substate
 from custom_components.kitchen_ble.library.devices.scale import WeightSample
 from custom_components.kitchen_ble.library.espresso.records import (
@@ -216,3 +216,23 @@ def test_a_restart_closes_a_snapshot_at_its_last_point() -> None:
     empty = _recorder().snapshot()
     assert empty.end == 0.0
     assert empty.flow_window() is None
+
+
+def test_the_derived_mid_shot_sample_of_de1_section_10_1() -> None:
+    # de1.md §10.1 "Derived": 9.0 bar, 2.0 mL/s, mix 92.5 °C, head 93.25 °C,
+    # set 93/93 °C, 9 bar, frame 2, steam 0x96
+
+    vector = bytes.fromhex("1234900020005c805d4000 5d005d00900002 96".replace(" ", ""))
+    rec = _recorder()
+    rec.state_changed(state(MachineState.ESPRESSO, Substate.POUR), T0)
+    rec.add_sample(decode_shot_sample(vector), T0 + 0.25)
+    point = rec.finish(T0 + 1).samples[0]
+    assert (point.t, point.pressure, point.flow) == (0.25, 9.0, 2.0)
+    assert (point.mix_temp, point.head_temp) == (92.5, 93.25)
+    assert (point.set_mix_temp, point.set_head_temp, point.set_pressure, point.set_flow) == (
+        93.0,
+        93.0,
+        9.0,
+        0.0,
+    )
+    assert (point.frame, point.steam_temp) == (2, 150.0)

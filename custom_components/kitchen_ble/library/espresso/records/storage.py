@@ -95,9 +95,7 @@ def record_from_dict(data: object) -> ShotRecord:
     """The record ``record_to_dict`` wrote; ``RecordError("stored_invalid")`` otherwise."""
     try:
         return _read(as_mapping(data, "record"))
-    except RecordError as err:
-        if err.key == "stored_invalid":
-            raise
+    except RecordError as err:  # only the notes' validator raises one inside
         raise stored_invalid("annotations", str(err)) from None
     except ProfileError as err:
         raise stored_invalid("profile", str(err)) from None

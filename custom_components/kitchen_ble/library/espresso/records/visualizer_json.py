@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Any, Final
 
 from ...devices.de1.states import Substate
@@ -67,7 +67,7 @@ def _weight_flow(weights: tuple[ScalePoint, ...], times: list[float], index: int
     point = weights[index]
     if point.flow is not None:
         return max(0.0, point.flow)
-    first = bisect_right(times, point.t - WEIGHT_FLOW_WINDOW)
+    first = bisect_left(times, point.t - WEIGHT_FLOW_WINDOW)
     earlier = weights[min(first, index)]
     span = point.t - earlier.t
     return max(0.0, (point.weight - earlier.weight) / span) if span > 0 else 0.0
