@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import statistics
 
+import pytest
+
 from custom_components.kitchen_ble.library.espresso.shots import LeadLearner
 
 from .report import NOTES, Compare, record
@@ -21,6 +23,7 @@ SHOTS = int(os.environ.get("KITCHEN_BLE_SHOTS_PER_FAMILY", "200"))
 WORKERS = min(2, os.cpu_count() or 1)
 
 
+@pytest.mark.timeout(900)  # 1000 shots: about a minute on two free cores
 def test_stop_at_weight_accuracy() -> None:
     results = all_families(SHOTS, seed=7, workers=WORKERS)
     for family, accuracy in results.items():
@@ -47,6 +50,7 @@ def test_stop_at_weight_accuracy() -> None:
         assert accuracy.p95["ours"] <= 0.8, f"{family}: p95 {accuracy.p95['ours']:.2f} g"
 
 
+@pytest.mark.timeout(300)
 def test_a_new_scale_or_profile_converges_within_three_shots() -> None:
     after_scale: list[list[float]] = []
     after_profile: list[list[float]] = []

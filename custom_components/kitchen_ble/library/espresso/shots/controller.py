@@ -89,6 +89,7 @@ class _Shot:
     weight_target: float
     volume_target: float
     scale: ScaleKey | None
+    uses_scale: bool  # a weight target, or steps that move on by weight
     fallback: Fallback | None = None
     tare_at: float | None = None
     tare_attempts: int = 0
@@ -197,9 +198,10 @@ class ShotController:
         """A weight from the connected scale (its time is the arrival time)."""
         now = sample.time
         commands: list[Command] = []
+        events = self._time_passes(now, commands)
         estimator = self._estimator
         if estimator is None or self._scale is None or not math.isfinite(sample.grams):
-            return self._reaction(now, commands, [])
+            return self._reaction(now, commands, events)
         self._last_weight_at = now
         estimate = estimator.add_sample(sample)
         shot = self._shot
@@ -207,31 +209,37 @@ class ShotController:
             estimate = self.bumps.filter(estimate, now)  # only a bump before the stop matters
             shot.bumped = shot.bumped or self.bumps.bumped
         self._estimate = estimate
-        if shot is not None and shot.fallback is None and shot.weight_target > 0:
+        if shot is not None and shot.fallback is None and shot.uses_scale:
             self._follow_weight(shot, sample, now, commands)
         if shot is not None:
             self._check(shot, now, commands)
-        return self._reaction(now, commands, [])
+        return self._reaction(now, commands, events)
 
     def on_milk_temperature(self, now: float, celsius: float) -> Reaction:
         """A milk probe's reading, for steam to temperature."""
         commands: list[Command] = []
+        events = self._time_passes(now, commands)
         shot = self._shot
         if shot is not None and shot.steam is not None and self._gate(Gate.FLOW_BEGIN):
             shot.steam.add(now, celsius)
             self._check(shot, now, commands)
-        return self._reaction(now, commands, [])
+        return self._reaction(now, commands, events)
 
     def tick(self, now: float) -> Reaction:
         """Time passing: predicted stops, timeouts, the last drops."""
         commands: list[Command] = []
-        events = self.sequencer.tick(now)
         shot = self._shot
         if shot is not None:
             self._check(shot, now, commands)
+        events = self._time_passes(now, commands)
+        return self._reaction(now, commands, events)
+
+    def _time_passes(self, now: float, commands: list[Command]) -> list[GateEvent]:
+        """The sequencer's timed gates (last drops, the watchdog) up to ``now``."""
+        events = self.sequencer.tick(now)
         for event in events:
             self._on_gate(event, now, commands)
-        return self._reaction(now, commands, events)
+        return events
 
     # Gates ------------------------------------------------------------------------
 
@@ -262,7 +270,9 @@ class ShotController:
             MachineState.ESPRESSO: plan.target_weight,
             MachineState.HOT_WATER: (plan.hot_water_weight),
         }.get(mode, 0.0)
-        volume = plan.target_volume if mode is MachineState.ESPRESSO else 0.0
+        espresso = mode is MachineState.ESPRESSO
+        volume = plan.target_volume if espresso else 0.0
+        steps = espresso and any(weight > 0 for weight in plan.step_weights)
         sequence = self.sequencer.sequence
         assert sequence is not None  # the gate that began it
         shot = _Shot(
@@ -272,6 +282,7 @@ class ShotController:
             weight_target=weight,
             volume_target=volume,
             scale=self._scale,
+            uses_scale=weight > 0 or steps,
         )
         self.bumps.reset()
         if mode is MachineState.STEAM and plan.steam_temperature > 0:
@@ -280,7 +291,7 @@ class ShotController:
             )
         self._shot = shot
         self.volume.reset()
-        if weight > 0:
+        if shot.uses_scale:
             if self._scale is None:
                 self._fall_back(shot, Fallback.NO_SCALE, now, commands)
             else:
@@ -291,7 +302,10 @@ class ShotController:
     def _request_tare(self, shot: _Shot, now: float, commands: list[Command]) -> None:
         commands.append(TareScale())
         shot.tare_attempts += 1
-        self.tare_sent(now)
+        shot.tare_at = now
+        shot.tared = False
+        if self._estimator is not None:
+            self._estimator.tare_requested(now)
 
     def _follow_weight(
         self, shot: _Shot, sample: WeightSample, now: float, commands: list[Command]
@@ -376,7 +390,7 @@ class ShotController:
             self._skip(shot, commands)
 
     def _check_scale(self, shot: _Shot, now: float, commands: list[Command]) -> None:
-        if shot.weight_target <= 0 or shot.fallback is not None or self._gate(Gate.FLOW_END):
+        if not shot.uses_scale or shot.fallback is not None or self._gate(Gate.FLOW_END):
             return
         if shot.tare_at is not None and now - self._heard_since(shot.tare_at) > self.scale_timeout:
             self._fall_back(shot, Fallback.SCALE_LOST, now, commands)
@@ -405,9 +419,12 @@ class ShotController:
         return volume.pour + lead >= target
 
     def _fall_back(self, shot: _Shot, why: Fallback, now: float, commands: list[Command]) -> None:
-        if shot.fallback is not None or shot.weight_target <= 0:
+        if shot.fallback is not None or not shot.uses_scale:
             return
         shot.fallback = why
+        if shot.weight_target <= 0:
+            shot.notes.append(f"steps move on by their own exits: {why.value}")
+            return
         if shot.volume_target <= 0:
             ratio = self.learner.grams_per_ml(shot.plan.profile_key) or DEFAULT_GRAMS_PER_ML
             shot.volume_target = shot.weight_target / ratio
@@ -495,7 +512,7 @@ class ShotController:
                 times.append(begin + shot.plan.time_limit)
             if shot.steam is not None and shot.stop is None:
                 times.append(shot.steam.stop_time())
-            if shot.weight_target > 0 and shot.fallback is None and shot.tare_at is not None:
+            if shot.uses_scale and shot.fallback is None and shot.tare_at is not None:
                 times.append(self._heard_since(shot.tare_at) + self.scale_timeout)
                 if not shot.tared:
                     times.append(shot.tare_at + self.tare_timeout)
