@@ -74,11 +74,24 @@ def test_period_starts_as_the_running_mean() -> None:
     assert period.count == 3
 
 
-def test_period_ignores_gaps_and_non_positive_intervals() -> None:
+def test_period_ignores_gaps_and_negative_intervals() -> None:
     period = PeriodEstimator()
-    for interval in (0.5, 2.0, 0.0, -0.1):
+    for interval in (0.5, 2.0, -0.1):
         period.add(interval)
     assert (period.period, period.count) == (0.1, 0)
+
+
+def test_period_of_a_skale_that_bulks_its_reports_is_its_report_period() -> None:
+    """scales.md §1.4: reports every 0.1 s, delivered together in 150 ms slots.
+
+    Arrivals at 0, 0.15, 0.15, 0.3, 0.45, 0.45, ...: the intervals 0.15, 0, 0.15,
+    0.15, 0 average 0.1 s; without the zeros they would average 0.15 s.
+    """
+    period = PeriodEstimator()
+    for _ in range(100):
+        for interval in (0.15, 0.0, 0.15):
+            period.add(interval)
+    assert period.period == pytest.approx(0.1, abs=0.001)
 
 
 def test_period_moves_slowly_once_established() -> None:

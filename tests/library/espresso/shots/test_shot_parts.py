@@ -6,10 +6,13 @@ import math
 
 import pytest
 
-from custom_components.kitchen_ble.library.devices.scale_flow import FlowEstimate, FlowSource
+from custom_components.kitchen_ble.library.devices.scale_flow import (
+    FlowEstimate,
+    FlowSource,
+    PeriodEstimator,
+)
 from custom_components.kitchen_ble.library.espresso.shots.bump import BumpGuard
 from custom_components.kitchen_ble.library.espresso.shots.learning import Lead
-from custom_components.kitchen_ble.library.espresso.shots.period import ArrivalPeriod
 from custom_components.kitchen_ble.library.espresso.shots.volume import VolumeCounter
 from custom_components.kitchen_ble.library.espresso.shots.weight import (
     step_skip_time,
@@ -79,7 +82,7 @@ def test_a_bump_is_carried_forward_at_the_machines_flow_then_released() -> None:
 
 
 def test_reports_delivered_together_count_in_the_period() -> None:
-    period = ArrivalPeriod()
+    period = PeriodEstimator()
     for interval in (0.0, 0.2, 0.0, 0.2, 0.1, 0.1, 0.6, -1.0):
         period.add(interval)
     assert period.period == pytest.approx(0.1)

@@ -37,7 +37,13 @@ from ...devices.de1.codec import ShotSample
 from ...devices.de1.firmware import SKIP_TO_NEXT
 from ...devices.de1.states import MachineState, Substate
 from ...devices.scale import WeightSample
-from ...devices.scale_flow import TARE_SEEN_WEIGHT, FlowEstimate, FlowEstimator, sensor_lag
+from ...devices.scale_flow import (
+    TARE_SEEN_WEIGHT,
+    FlowEstimate,
+    FlowEstimator,
+    PeriodEstimator,
+    sensor_lag,
+)
 from .bump import BumpGuard
 from .events import (
     Command,
@@ -53,7 +59,6 @@ from .events import (
     TareScale,
 )
 from .learning import DE1_STOP_LAG, Lead, LeadLearner, ScaleKey
-from .period import ArrivalPeriod
 from .plan import ShotPlan
 from .sequencer import Sequence, ShotSequencer
 from .steam import SteamStopPredictor
@@ -142,7 +147,7 @@ class ShotController:
         """A scale is connected; ``lag`` overrides its family's sensor lag (s)."""
         if scale != self._scale or self._estimator is None:
             self._estimator = FlowEstimator(
-                lag=sensor_lag(scale.family) if lag is None else lag, period=ArrivalPeriod()
+                lag=sensor_lag(scale.family) if lag is None else lag, period=PeriodEstimator()
             )
         self._scale = scale
         self._estimate = None
