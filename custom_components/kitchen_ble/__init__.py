@@ -15,6 +15,7 @@ from .coordinator import LinkCoordinator
 from .library.devices import is_passive, model_by_id
 from .models import KitchenBleConfigEntry, KitchenBleData
 from .passive import NodeCoordinator
+from .scale import ScaleMonitor, is_scale
 from .services import async_setup_services
 from .voice import async_setup_voice, get_voice
 
@@ -47,6 +48,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -
     else:
         data.link = LinkCoordinator(hass, entry, model)
         entry.async_on_unload(data.link.async_stop)
+        if is_scale(model):  # its flow, its tare and its buttons, from every sample
+            data.scale = ScaleMonitor(data.link)
+            entry.async_on_unload(data.scale.async_start())
     await hass.config_entries.async_forward_entry_setups(entry, data.platforms)
     brewing = hass.data[DATA_BREWING]
     if (thermometer := data.cooking) is not None:  # its probes: cooking, voice, brewing

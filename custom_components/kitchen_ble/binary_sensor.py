@@ -39,6 +39,7 @@ from .library.devices.de1 import MachineState, Substate
 from .library.devices.thermometer import DeviceAlarm
 from .models import KitchenBleConfigEntry
 from .passive import node_key
+from .scale import has_capability, is_scale, scale_of, scale_state
 from .util import espresso_state, thermometer_state
 
 PARALLEL_UPDATES = 0
@@ -166,6 +167,27 @@ ESPRESSO_BINARY_SENSORS: tuple[KitchenBleBinarySensorDescription, ...] = (
 )
 
 
+# A coffee scale ---------------------------------------------------------------------
+
+SCALE_BINARY_SENSORS: tuple[KitchenBleBinarySensorDescription, ...] = (
+    # Off once a tare is sent, on when a reading is back near 0 g (scale.py gives
+    # the numbers): an automation waits for it before it starts a shot.
+    KitchenBleBinarySensorDescription(
+        key="tare_confirmed",
+        translation_key="tare_confirmed",
+        exists_fn=is_scale,
+        value_fn=lambda link: scale_of(link).tare_confirmed,
+    ),
+    KitchenBleBinarySensorDescription(
+        key="timer_running",
+        translation_key="timer_running",
+        device_class=BinarySensorDeviceClass.RUNNING,
+        exists_fn=has_capability(Capability.TIMER),
+        value_fn=lambda link: scale_state(link).timer_running,
+    ),
+)
+
+
 class KitchenBleBinarySensor(KitchenBleEntity, BinarySensorEntity):
     """A flag whose value comes from the device's link."""
 
@@ -242,6 +264,7 @@ class NodeBinarySensor(PassiveBluetoothProcessorEntity[NodeProcessor], BinarySen
 TABLES = (
     device_entities(KitchenBleBinarySensor, BINARY_SENSORS),
     device_entities(KitchenBleBinarySensor, ESPRESSO_BINARY_SENSORS),
+    device_entities(KitchenBleBinarySensor, SCALE_BINARY_SENSORS),
     cooking_entities(CookingSensor, [COOKING]),
     node_entities(
         NODE_BINARY_SENSORS, node_values, NodeBinarySensor, BinarySensorEntityDescription

@@ -39,8 +39,9 @@ from .espresso import (
     starts_available,
 )
 from .library.brewing.program import Program
-from .library.devices.base import ModelInfo
+from .library.devices.base import Capability, ModelInfo
 from .models import KitchenBleConfigEntry
+from .scale import ScaleMonitor, has_capability, has_command, is_scale, scale_of
 from .util import espresso_state
 
 PARALLEL_UPDATES = 0
@@ -141,6 +142,52 @@ class EspressoButton(KitchenBleEntity, ButtonEntity):
         await self.entity_description.press_fn(self.coordinator)
 
 
+# --- a coffee scale ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScaleButtonDescription(KitchenBleEntityDescription, ButtonEntityDescription):
+    """A command to a coffee scale."""
+
+    press_fn: Callable[[ScaleMonitor], Awaitable[None]]
+    exists_fn: Callable[[ModelInfo], bool] = is_scale
+
+
+def _scale_command(
+    key: str, command: str, exists_fn: Callable[[ModelInfo], bool] | None = None
+) -> ScaleButtonDescription:
+    """A button that runs the driver's ``command``; by default it exists where the family has it."""
+    return ScaleButtonDescription(
+        key=key,
+        translation_key=key,
+        press_fn=lambda scale: scale.async_command(command),
+        exists_fn=exists_fn or has_command(command),
+    )
+
+
+_TIMER = has_capability(Capability.TIMER)
+
+SCALE_BUTTONS: tuple[ScaleButtonDescription, ...] = (
+    ScaleButtonDescription(key="tare", translation_key="tare", press_fn=ScaleMonitor.async_tare),
+    _scale_command("timer_start", "async_timer_start", _TIMER),
+    _scale_command("timer_stop", "async_timer_stop", _TIMER),
+    _scale_command("timer_reset", "async_timer_reset", _TIMER),
+    _scale_command("tare_and_start_timer", "async_tare_and_start"),  # Bookoo (§5.5)
+    _scale_command("toggle_unit", "async_toggle_unit"),  # Felicita (§3.5)
+    _scale_command("toggle_precision", "async_toggle_precision"),  # Felicita (§3.5)
+    _scale_command("power_off", "async_power_off"),  # Decent Scale (§4.5)
+)
+
+
+class ScaleButton(KitchenBleEntity, ButtonEntity):
+    """A command to the scale; a scale that is not connected is answered with an error."""
+
+    entity_description: ScaleButtonDescription
+
+    async def async_press(self) -> None:
+        await self.entity_description.press_fn(scale_of(self.coordinator))
+
+
 # --- brewing programs -------------------------------------------------------------------
 
 
@@ -193,6 +240,7 @@ class ProgramButton(ProgramEntity, ButtonEntity):
 
 TABLES = (
     device_entities(EspressoButton, ESPRESSO_BUTTONS),
+    device_entities(ScaleButton, SCALE_BUTTONS),
     cooking_entities(CookButton, BUTTONS),
     program_entities(program_buttons),
 )

@@ -35,10 +35,14 @@ from .library.devices.base import (
 
 _LOGGER = logging.getLogger(__name__)
 
-# Kinds whose vendor app usually holds the device's only link (a DE1's tablet):
-# there a connection that is refused, or a device that went quiet, most likely
-# means that app is connected, and the flow says so instead of "did not answer".
-HELD_BY_APP_KINDS = frozenset({DeviceKind.ESPRESSO_MACHINE})
+# Kinds whose vendor app usually holds the device's only link (a DE1's tablet, a
+# scale's phone app or the tablet that brews with it): there a connection that
+# is refused, or a device that went quiet, most likely means that app is
+# connected, and the flow says so (per kind) instead of "did not answer".
+HELD_BY_APP_ERRORS = {
+    DeviceKind.ESPRESSO_MACHINE: "held_by_app",
+    DeviceKind.SCALE: "scale_held_by_app",
+}
 HELD_BY_APP_REASONS = frozenset({"cannot_connect", "device_not_found"})
 
 
@@ -188,8 +192,9 @@ class KitchenBleConfigFlow(ConfigFlow, domain=DOMAIN):
             if err.reason == "not_supported":
                 # Its own GATT services say so: trying again cannot change the answer.
                 return self.async_abort(reason="not_supported")
-            if model.kind in HELD_BY_APP_KINDS and err.reason in HELD_BY_APP_REASONS:
-                errors["base"] = "held_by_app"
+            held = HELD_BY_APP_ERRORS.get(model.kind)
+            if held is not None and err.reason in HELD_BY_APP_REASONS:
+                errors["base"] = held
                 return None
             errors["base"] = err.reason
             return None

@@ -1,7 +1,9 @@
-"""Events: per probe the alerts of the cooking runtime; per brewing program its alarms."""
+"""Events: per probe the alerts of the cooking runtime; per brewing program its alarms; a
+coffee scale's buttons."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
@@ -12,9 +14,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .brewing import BrewingRuntime
 from .entity import (
     CookingEntity,
+    KitchenBleEntity,
+    KitchenBleEntityDescription,
     ProgramEntity,
     SourceDevice,
     async_setup_tables,
+    device_entities,
     probe_entities,
     program_entities,
     program_naming,
@@ -22,7 +27,10 @@ from .entity import (
 from .library.brewing.alarms import BrewAlarm, BrewAlarmType
 from .library.brewing.program import Program
 from .library.cooking.alerts import Alert, AlertType
+from .library.devices.base import Capability
+from .library.devices.scale import ButtonPress, ScaleButton
 from .models import KitchenBleConfigEntry
+from .scale import has_capability, scale_of
 from .util import user_temperature
 
 PARALLEL_UPDATES = 0
@@ -71,6 +79,38 @@ class ProbeAlertEvent(CookingEntity, EventEntity):
         self.async_write_ha_state()
 
 
+# --- a coffee scale's buttons ------------------------------------------------------------
+
+# Which button (Acaia reports what its key did: "how" says start, stop or reset).
+BUTTON_TYPES = [button.value for button in ScaleButton]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScaleButtonEventDescription(KitchenBleEntityDescription, EventEntityDescription):
+    """The physical buttons of a scale that reports them."""
+
+
+SCALE_BUTTON_EVENT = ScaleButtonEventDescription(
+    key="button",
+    translation_key="scale_button",
+    event_types=BUTTON_TYPES,
+    exists_fn=has_capability(Capability.BUTTONS),
+)
+
+
+class ScaleButtonEvent(KitchenBleEntity, EventEntity):
+    """Fires once per press of a button on the scale; unavailable while the scale is away."""
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        self.async_on_remove(scale_of(self.coordinator).async_add_press_listener(self._press))
+
+    @callback
+    def _press(self, press: ButtonPress) -> None:
+        self._trigger_event(press.button.value, {"press": press.how.value})
+        self.async_write_ha_state()
+
+
 # --- brewing programs -------------------------------------------------------------------
 
 ALARM_TYPES = [kind.value for kind in BrewAlarmType]
@@ -111,7 +151,11 @@ class ProgramAlarmEvent(ProgramEntity, EventEntity):
 
 # --- the platform ---------------------------------------------------------------------
 
-TABLES = (probe_entities(ProbeAlertEvent, descriptions), program_entities(program_events))
+TABLES = (
+    probe_entities(ProbeAlertEvent, descriptions),
+    program_entities(program_events),
+    device_entities(ScaleButtonEvent, [SCALE_BUTTON_EVENT]),
+)
 
 
 async def async_setup_entry(

@@ -21,6 +21,7 @@ from .library.devices.base import DeviceKind, ModelInfo
 if TYPE_CHECKING:
     from .coordinator import LinkCoordinator
     from .passive import NodeCoordinator
+    from .scale import ScaleMonitor
 
 type KitchenBleConfigEntry = ConfigEntry[KitchenBleData]
 
@@ -60,7 +61,15 @@ KIND_PLATFORMS: Final[dict[DeviceKind, tuple[Platform, ...]]] = {
         Platform.SENSOR,
     ),
     DeviceKind.ESPRESSO_MACHINE: _ALL,
-    DeviceKind.SCALE: _ALL,
+    DeviceKind.SCALE: (
+        Platform.BINARY_SENSOR,
+        Platform.BUTTON,
+        Platform.EVENT,
+        Platform.NUMBER,
+        Platform.SELECT,
+        Platform.SENSOR,
+        Platform.SWITCH,
+    ),
 }
 
 # The shortest time between two state notifications of a device's link (s):
@@ -81,6 +90,7 @@ class KitchenBleData:
     model: ModelInfo
     link: LinkCoordinator | None = None  # a device the integration connects to
     node: NodeCoordinator | None = None  # a device heard only by its advertisements
+    scale: ScaleMonitor | None = None  # a coffee scale's flow, tare and button presses
 
     @property
     def features(self) -> frozenset[Feature]:

@@ -59,6 +59,7 @@ from .library.devices.de1 import De1State, MmrRegister, ShotSettings, registers
 from .library.devices.de1.driver import STEAM_TEMP_MAX, STEAM_TEMP_MIN
 from .models import KitchenBleConfigEntry
 from .runtime import invalid
+from .scale import ScaleSettings, is_scale, scale_of, scale_state, settings_of
 from .util import espresso_state
 
 PARALLEL_UPDATES = 0
@@ -175,6 +176,7 @@ async def async_setup_entry(
         async_add_entities,
         probe_entities(ProbeNumber, descriptions),
         device_entities(EspressoNumber, ESPRESSO_NUMBERS),
+        device_entities(ScaleNumber, SCALE_NUMBERS),
     )
 
 
@@ -423,3 +425,82 @@ class EspressoNumber(KitchenBleEntity, NumberEntity):
                 max=f"{high:g}",
             )
         await self.entity_description.write_fn(self.coordinator, value)
+
+
+# --- a coffee scale ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScaleNumberDescription(KitchenBleEntityDescription, NumberEntityDescription):
+    """A whole-number setting of a scale, from ``low`` to ``high`` of its family's."""
+
+    bounds_fn: Callable[[ScaleSettings], tuple[int, int] | None]
+    value_fn: Callable[[LinkCoordinator], float | None]
+    command: str  # the driver's method that writes it
+
+
+def _bounds_exist(bounds: Callable[[ScaleSettings], tuple[int, int] | None]):  # type: ignore[no-untyped-def]
+    return lambda model: is_scale(model) and bounds(settings_of(model)) is not None
+
+
+def _auto_off_range(settings: ScaleSettings) -> tuple[int, int] | None:
+    return settings.auto_off_range
+
+
+def _beep_levels(settings: ScaleSettings) -> tuple[int, int] | None:
+    return (0, settings.beep_levels) if settings.beep_levels > 1 else None
+
+
+# A Bookoo takes 5-30 minutes and a buzzer level 0-5 (scales.md §5.5); the next
+# frame confirms what it kept (§5.4).
+SCALE_NUMBERS: tuple[ScaleNumberDescription, ...] = (
+    ScaleNumberDescription(
+        key="auto_off",
+        translation_key="auto_off",
+        entity_category=EntityCategory.CONFIG,
+        device_class=NumberDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        native_step=1,
+        bounds_fn=_auto_off_range,
+        value_fn=lambda link: scale_state(link).auto_off,
+        command="async_set_auto_off",
+        exists_fn=_bounds_exist(_auto_off_range),
+    ),
+    ScaleNumberDescription(
+        key="beep_level",
+        translation_key="beep_level",
+        entity_category=EntityCategory.CONFIG,
+        native_step=1,
+        bounds_fn=_beep_levels,
+        value_fn=lambda link: scale_state(link).beep,
+        command="async_set_beep",
+        exists_fn=_bounds_exist(_beep_levels),
+    ),
+)
+
+
+class ScaleNumber(KitchenBleEntity, NumberEntity):
+    """A setting written to the scale; it shows what the scale reports back."""
+
+    entity_description: ScaleNumberDescription
+
+    def __init__(self, coordinator: LinkCoordinator, description: ScaleNumberDescription) -> None:
+        super().__init__(coordinator, description)
+        bounds = description.bounds_fn(settings_of(coordinator.model))
+        assert bounds is not None  # only made where the family has them
+        self._attr_native_min_value, self._attr_native_max_value = bounds
+
+    @property
+    def native_value(self) -> float | None:
+        return self.entity_description.value_fn(self.coordinator)
+
+    def snapshot(self) -> object:
+        return self.native_value
+
+    async def async_set_native_value(self, value: float) -> None:
+        low, high = self.native_min_value, self.native_max_value
+        if not (math.isfinite(value) and low <= value <= high and value.is_integer()):
+            raise invalid(
+                "whole_number_out_of_range", value=f"{value:g}", min=f"{low:g}", max=f"{high:g}"
+            )
+        await scale_of(self.coordinator).async_command(self.entity_description.command, int(value))

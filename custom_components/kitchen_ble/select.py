@@ -1,5 +1,5 @@
 """Select: per probe a doneness preset that sets the target ("custom" keeps it); an espresso
-machine's steam purge mode."""
+machine's steam purge mode; a coffee scale's auto-off."""
 
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ from .entity import (
 )
 from .espresso import async_write_register, is_espresso_machine, register_available
 from .library.cooking.presets import PRESET_IDS
+from .library.devices.acaia.codec import AUTO_OFF_MINUTES as ACAIA_AUTO_OFF
 from .library.devices.de1 import registers
 from .models import KitchenBleConfigEntry
+from .scale import scale_of, scale_state, settings_of
 from .util import espresso_state
 
 PARALLEL_UPDATES = 0
@@ -77,6 +79,45 @@ class SteamPurgeModeSelect(KitchenBleEntity, SelectEntity):
         await async_write_register(self.coordinator, registers.STEAM_PURGE_MODE, value)
 
 
+# --- a coffee scale ------------------------------------------------------------------
+
+NEVER = "never"  # auto-off 0: the scale stays on
+
+
+def _auto_off_options(minutes: tuple[int, ...]) -> list[str]:
+    return [NEVER if value == 0 else str(value) for value in minutes]
+
+
+# An Acaia takes 0 (never), 5, 10, 20, 30 or 60 minutes (scales.md §2.4, §2.5); the
+# only family with a fixed set of them.
+SCALE_AUTO_OFF = KitchenBleSelectDescription(
+    key="auto_off",
+    translation_key="auto_off",
+    entity_category=EntityCategory.CONFIG,
+    options=_auto_off_options(ACAIA_AUTO_OFF),
+    exists_fn=lambda model: settings_of(model).auto_off_choices == ACAIA_AUTO_OFF,
+)
+
+
+class ScaleAutoOffSelect(KitchenBleEntity, SelectEntity):
+    """Minutes without use after which the scale switches itself off; as it reports them."""
+
+    @property
+    def current_option(self) -> str | None:
+        minutes = scale_state(self.coordinator).auto_off
+        if minutes is None:
+            return None
+        option = NEVER if minutes == 0 else f"{minutes:g}"
+        return option if option in self.options else None
+
+    def snapshot(self) -> object:
+        return self.current_option
+
+    async def async_select_option(self, option: str) -> None:
+        minutes = 0 if option == NEVER else int(option)  # only the options get through
+        await scale_of(self.coordinator).async_command("async_set_auto_off", minutes)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: KitchenBleConfigEntry,
@@ -88,6 +129,7 @@ async def async_setup_entry(
         async_add_entities,
         probe_entities(PresetSelect, descriptions),
         device_entities(SteamPurgeModeSelect, [STEAM_PURGE_MODE]),
+        device_entities(ScaleAutoOffSelect, [SCALE_AUTO_OFF]),
     )
 
 

@@ -26,6 +26,7 @@ from homeassistant.const import (
     SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
     EntityCategory,
     UnitOfLength,
+    UnitOfMass,
     UnitOfPressure,
     UnitOfTemperature,
     UnitOfTime,
@@ -63,6 +64,7 @@ from .library.devices.de1 import MachineState, ShotSample, Substate
 from .models import KitchenBleConfigEntry
 from .passive import node_key
 from .runtime import now
+from .scale import is_scale, reports_timer, scale_driver, scale_of, scale_state
 from .util import espresso_state, thermometer_state
 
 PARALLEL_UPDATES = 0
@@ -417,6 +419,51 @@ class EspressoSensor(KitchenBleEntity, SensorEntity):
         return self._value
 
 
+# --- a coffee scale's readings ------------------------------------------------------
+
+GRAMS_PER_SECOND = "g/s"  # no unit constant for a mass flow in Home Assistant 2026.2
+
+SCALE_SENSORS: tuple[KitchenBleSensorDescription, ...] = (
+    # always in grams, whatever the scale displays (a scale set to ounces too)
+    KitchenBleSensorDescription(
+        key="weight",
+        device_class=SensorDeviceClass.WEIGHT,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfMass.GRAMS,
+        suggested_display_precision=1,
+        exists_fn=is_scale,
+        value_fn=lambda link: scale_state(link).weight,
+    ),
+    # the scale's own (Bookoo) or estimated over 11 readings (pyDE1's, scales.md §7.2)
+    KitchenBleSensorDescription(
+        key="weight_flow",
+        translation_key="weight_flow",
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=GRAMS_PER_SECOND,
+        suggested_display_precision=1,
+        exists_fn=is_scale,
+        value_fn=lambda link: scale_of(link).flow,
+    ),
+    KitchenBleSensorDescription(
+        key="scale_timer",
+        translation_key="scale_timer",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_display_precision=1,
+        exists_fn=reports_timer,
+        value_fn=lambda link: scale_state(link).timer,
+    ),
+    KitchenBleSensorDescription(
+        key="rejected_readings",
+        translation_key="rejected_readings",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=is_scale,
+        value_fn=lambda link: scale_driver(link).rejected,
+    ),
+)
+
+
 # --- a probe's time to target ------------------------------------------------------------
 
 
@@ -624,6 +671,7 @@ class ProgramSensor(ProgramEntity, SensorEntity):
 TABLES = (
     device_entities(KitchenBleSensor, SENSORS),
     device_entities(EspressoSensor, ESPRESSO_SENSORS),
+    device_entities(KitchenBleSensor, SCALE_SENSORS),
     probe_entities(TimeToTargetSensor, time_to_target),
     node_entities(NODE_SENSORS, node_values, NodeSensor, SensorEntityDescription),
     program_entities(program_sensors),

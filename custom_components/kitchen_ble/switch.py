@@ -1,5 +1,5 @@
 """Switches: hold the device (or release it for the vendor's app); an espresso machine's
-power and USB charging; per probe the range alarm."""
+power and USB charging; a coffee scale's beep; per probe the range alarm."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from .espresso import (
 from .library.devices.base import ModelInfo
 from .library.devices.de1 import registers
 from .models import KitchenBleConfigEntry
+from .scale import is_scale, scale_of, scale_state, settings_of
 from .util import espresso_state
 
 PARALLEL_UPDATES = 0
@@ -127,8 +128,38 @@ async def async_setup_entry(
         async_add_entities,
         device_entities(HoldConnectionSwitch, [HOLD_CONNECTION]),
         device_entities(EspressoSwitch, ESPRESSO_SWITCHES),
+        device_entities(ScaleBeepSwitch, [SCALE_BEEP]),
         probe_entities(RangeAlarmSwitch, range_alarm),
     )
+
+
+# --- a coffee scale ------------------------------------------------------------------
+
+# An Acaia's key beeps: on or off (scales.md §2.4, §2.5).
+SCALE_BEEP = KitchenBleSwitchDescription(
+    key="beep",
+    translation_key="beep",
+    entity_category=EntityCategory.CONFIG,
+    exists_fn=lambda model: is_scale(model) and settings_of(model).beep_levels == 1,
+)
+
+
+class ScaleBeepSwitch(KitchenBleEntity, SwitchEntity):
+    """The scale's beeps; it shows what the scale reports back."""
+
+    @property
+    def is_on(self) -> bool | None:
+        beep = scale_state(self.coordinator).beep
+        return None if beep is None else beep > 0
+
+    def snapshot(self) -> object:
+        return self.is_on
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        await scale_of(self.coordinator).async_command("async_set_beep", True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        await scale_of(self.coordinator).async_command("async_set_beep", False)
 
 
 @cache  # one per probe number, shared by every device (descriptions are frozen)

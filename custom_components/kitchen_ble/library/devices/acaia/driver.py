@@ -34,6 +34,7 @@ from ..scale import (
     ScaleDriverBase,
     ScaleDriverOptions,
     WeightUnit,
+    ounces_to_grams,
     timer_commands,
 )
 from . import codec
@@ -183,7 +184,10 @@ class AcaiaDriver(ScaleDriverBase):
                 self._publish_button(press)
             case codec.AcaiaAck():
                 self._heard()
-                self._timer_state(timer=message.timer, running=message.timer_running)
+                timer = message.timer
+                if timer is None and message.code == codec.ACK_TIMER_RESET:
+                    timer = 0.0  # a reset timer reads zero (the ack carries no time)
+                self._timer_state(timer=timer, running=message.timer_running)
                 if message.weight is not None:
                     self._weight(message.weight)
                 else:
@@ -210,4 +214,7 @@ class AcaiaDriver(ScaleDriverBase):
 
     def _weight(self, weight: codec.AcaiaWeight) -> None:
         self._weighed = True
-        self._publish_weight(weight.grams, weight.stable)
+        # The body carries the display unit's value (§2.4); the settings say which unit.
+        value = weight.grams
+        grams = ounces_to_grams(value) if self.state.unit == "oz" else value
+        self._publish_weight(grams, weight.stable)
