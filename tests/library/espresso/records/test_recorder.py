@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from custom_components.kitchen_ble.library.devices.de1.codec import StateInfo, decode_shot_sample
@@ -13,6 +15,7 @@ from custom_components.kitchen_ble.library.espresso.records import (
     RecordStatus,
     ShotKind,
     ShotRecorder,
+    StopInfo,
     StopReason,
     as_incomplete,
     kind_for_state,
@@ -23,6 +26,12 @@ from custom_components.kitchen_ble.library.espresso.records.recorder import (
     MAX_SAMPLES,
     MAX_STATES,
     MAX_WEIGHTS,
+)
+from custom_components.kitchen_ble.library.espresso.shots import (
+    Gate,
+    GateEvent,
+    SequenceEnd,
+    ShotResult,
 )
 
 from .shots import T0, WALL, espresso, sample, state
@@ -60,37 +69,28 @@ def test_a_whole_shot_keeps_everything_at_full_rate() -> None:
 
 
 def test_volume_is_flow_times_time_split_by_substate() -> None:
-    record = espresso(28.0)  # 8 s preinfusion and 20 s pour at 2 mL/s
-    assert record.preinfusion_volume == pytest.approx(16.0)
+    # 2 mL/s from the first flow sample (t = 2.0 s) to the last (29.8 s); the pour
+    # counts from the first interval that ends after the Pour substate began (10.0 s)
+    record = espresso(28.0)
+    assert record.preinfusion_volume == pytest.approx(15.6)
     assert record.pour_volume == pytest.approx(40.0)
-    assert record.volume == pytest.approx(56.0)
-    assert record.samples[-1].volume == pytest.approx(56.0)
+    assert record.volume == pytest.approx(55.6)
+    assert record.samples[-1].volume == pytest.approx(55.6)
 
 
-def test_volume_from_sample_time_at_the_mains_frequency() -> None:
-    # §5.1: volume += flow × ΔSampleTime ÷ (2 × mains Hz); 25 ticks at 50 Hz = 0.25 s
-    rec = _recorder(mains_hz=50.0)
-    rec.state_changed(state(MachineState.ESPRESSO, Substate.POUR), T0)
-    for i in range(5):  # arrival times are irregular: SampleTime decides
-        rec.add_sample(sample(0, pressure=9, flow=4.0, frame=1, tick=65500 + 25 * i), T0 + i * 0.3)
-    rec.add_sample(sample(0, pressure=9, flow=4.0, frame=1, tick=65500 + 25 * 4 + 50), T0 + 2)
-    rec.add_sample(sample(0, pressure=9, flow=4.0, frame=1, tick=65500 + 25 * 6 + 30), T0 + 3)
-    record = rec.finish(T0 + 3)
-    # four steps of 0.25 s, one of 0.5 s (one missed sample), one odd step not counted
-    assert record.pour_volume == pytest.approx(4.0 * (4 * 0.25 + 0.5))
-
-
-def test_no_volume_outside_the_flow_or_across_a_gap() -> None:
+def test_no_volume_outside_the_flow_and_none_made_up_across_a_gap() -> None:
     rec = _recorder()
     rec.add_sample(sample(0, pressure=0, flow=5.0, frame=0, tick=0), T0)  # no state yet
     rec.state_changed(state(MachineState.ESPRESSO, Substate.HEAT_WATER_HEATER), T0)
-    rec.add_sample(sample(0, pressure=0, flow=5.0, frame=0, tick=25), T0 + 0.2)  # before
+    rec.add_sample(sample(0, pressure=0, flow=5.0, frame=0, tick=25), T0 + 0.2)  # heating
     rec.state_changed(state(MachineState.ESPRESSO, Substate.POUR), T0 + 0.2)
-    rec.add_sample(sample(0, pressure=0, flow=5.0, frame=0, tick=50), T0 + 0.4)  # counted
-    rec.add_sample(sample(0, pressure=0, flow=5.0, frame=0, tick=75), T0 + 2.4)  # a 2 s gap
-    rec.add_sample(sample(0, pressure=0, flow=-1.0, frame=0, tick=100), T0 + 2.6)  # negative
+    rec.add_sample(sample(0, pressure=0, flow=5.0, frame=0, tick=50), T0 + 0.4)  # the first
+    rec.add_sample(sample(0, pressure=0, flow=5.0, frame=0, tick=75), T0 + 0.6)  # + 1.0 mL
+    rec.add_sample(sample(0, pressure=0, flow=5.0, frame=0, tick=100), T0 + 2.6)
+    rec.add_sample(sample(0, pressure=0, flow=-1.0, frame=0, tick=125), T0 + 2.8)
     record = rec.finish(T0 + 3)
-    assert record.pour_volume == pytest.approx(1.0)
+    # a 2 s gap counts as one 0.25 s period (+ 1.25 mL); a negative flow as 0 (+ 0.5 mL)
+    assert record.pour_volume == pytest.approx(2.75)
     assert record.preinfusion_volume == 0.0
 
 
@@ -149,7 +149,7 @@ def test_stop_at_volume_error_and_first_reason_wins() -> None:
     for i in range(11):
         rec.add_sample(sample(0, pressure=9, flow=2.0, frame=1, tick=25 * i), T0 + i * 0.2)
     rec.set_stop(StopReason.VOLUME, target=3.5)
-    rec.set_stop(StopReason.USER)
+    rec.set_stop(StopReason.MACHINE)
     record = rec.finish(T0 + 2)
     assert record.stop is not None
     assert record.stop.reason is StopReason.VOLUME
@@ -161,7 +161,7 @@ def test_a_stop_without_target_or_without_scale_has_no_error() -> None:
     rec.set_stop(StopReason.WEIGHT, target=36.0)  # no weight was ever read
     assert rec.finish(T0 + 1).stop.error is None  # type: ignore[union-attr]
     rec = _recorder()
-    rec.set_stop(StopReason.USER, target=36.0)
+    rec.set_stop(StopReason.TIME, target=36.0)
     assert rec.finish(T0 + 1).stop.error is None  # type: ignore[union-attr]
 
 
@@ -236,3 +236,35 @@ def test_the_derived_mid_shot_sample_of_de1_section_10_1() -> None:
         0.0,
     )
     assert (point.frame, point.steam_temp) == (2, 150.0)
+
+
+def test_the_shot_controllers_gates_and_result() -> None:
+    rec = _recorder()
+    rec.add_gate_event(GateEvent(Gate.FLOW_BEGIN, T0 + 2.0, MachineState.ESPRESSO))
+    rec.apply_result(
+        ShotResult(
+            mode=MachineState.ESPRESSO,
+            end=SequenceEnd.COMPLETE,
+            started=T0,
+            ended=T0 + 30,
+            stop_reason=StopReason.WEIGHT,
+            target_weight=36.0,
+            final_weight=36.4,
+            stop_error=0.4,
+        )
+    )
+    record = rec.finish(T0 + 30)
+    assert [(g.name, g.t) for g in record.gates] == [("flow_begin", 2.0)]
+    assert type(record.gates[0].name) is str
+    assert record.stop == StopInfo(StopReason.WEIGHT, 36.0, 0.4)
+
+
+def test_a_result_without_a_weight_stop() -> None:
+    base = ShotResult(MachineState.ESPRESSO, SequenceEnd.WATCHDOG, T0, T0 + 9, None)
+    rec = _recorder()
+    rec.apply_result(base)  # nothing stopped it: no stop
+    assert rec.snapshot().stop is None
+    rec.apply_result(
+        dataclasses.replace(base, stop_reason=StopReason.VOLUME, target_weight=36.0, stop_error=1.0)
+    )
+    assert rec.snapshot().stop == StopInfo(StopReason.VOLUME)  # a weight target is no volume's

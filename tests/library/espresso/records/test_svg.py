@@ -246,3 +246,21 @@ def test_fuzz_cook_summaries(summary: object) -> None:
 def test_no_unescaped_ampersand_anywhere() -> None:
     text = render_shot_svg(espresso(28.0))
     assert not re.search(r"&(?!amp;|lt;|gt;|quot;|#)", text)
+
+
+def test_damage_sized_numbers_are_not_drawn_and_long_cooks_get_coarse_ticks() -> None:
+    three_days = 3 * 86400.0
+    chart = Chart(
+        "Long",
+        (
+            Panel(
+                "°C",
+                (Series("a", "A", "#000", ((0.0, 20.0), (three_days, 80.0), (1e300, 1e13))),),
+            ),
+        ),
+        time_format=TimeFormat.CLOCK,
+    )
+    root = _parse(render_svg(chart))
+    assert len(_points(_series(root)["series-a"])) == 2
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.text and ":" in t.text]
+    assert labels == ["0:00", "24:00", "48:00", "72:00"]  # whole days, not 27:47

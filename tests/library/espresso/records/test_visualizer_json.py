@@ -174,8 +174,8 @@ def test_the_series_follow_section_3_3() -> None:
     assert temperature["mix_goal"][0] == "92.00"
     assert temperature["basket"][0] == "93.00"
     assert temperature["mix"][0] == "92.00"
-    # water_dispensed is 0.1 × mL: 56 mL at the end of the flow
-    assert totals["water_dispensed"][-1] == "5.60"
+    # water_dispensed is 0.1 × mL: 55.6 mL at the last flow sample (27.8 s at 2 mL/s)
+    assert totals["water_dispensed"][-1] == "5.56"
     assert totals["weight"][0] == "0.0"
     assert totals["weight"][-1] == "35.8"
     assert float(flow["by_weight"][100]) == pytest.approx(1.81, abs=0.05)  # 36.2 g in 20 s

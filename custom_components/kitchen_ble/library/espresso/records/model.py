@@ -14,6 +14,7 @@ from typing import Final
 
 from ...devices.de1.states import FlowPhase, MachineState, Substate, flow_phase
 from ..profiles import Profile
+from ..shots.events import StopReason as StopReason  # re-exported: the reason a record keeps
 from .annotations import ShotAnnotations
 
 
@@ -55,20 +56,9 @@ class IncompleteReason(StrEnum):
     WATCHDOG = "watchdog"  # the sequence ran past any sensible length
 
 
-class StopReason(StrEnum):
-    """What ended the flow, as the sequencer tells it."""
-
-    WEIGHT = "weight"  # stop at weight (app side)
-    VOLUME = "volume"  # stop at volume (app side)
-    TIME = "time"  # an app-side time limit
-    USER = "user"  # someone asked it to stop (Home Assistant, app, group head)
-    MACHINE = "machine"  # the DE1 ended it: the profile's last frame, its own limits
-    ERROR = "error"  # a machine error substate
-
-
 @dataclass(frozen=True, slots=True)
 class StopInfo:
-    """What ended the flow; ``target`` is the weight (g) or volume (mL) aimed at."""
+    """What ended the flow (the shot controller's reason); ``target`` is the g or mL aimed at."""
 
     reason: StopReason
     target: float | None = None

@@ -22,6 +22,8 @@ from typing import Final
 from ...devices.de1.codec import ShotSample, StateInfo
 from ...devices.de1.states import FlowPhase, Substate, is_error_substate
 from ...devices.scale import WeightSample
+from ..shots.events import GateEvent, ShotResult
+from ..shots.volume import VolumeCounter
 from .errors import RecordError
 from .model import (
     Gate,
@@ -45,9 +47,6 @@ MAX_WEIGHTS: Final = 7200  # a scale reports up to 10 per second
 MAX_STATES: Final = 500
 MAX_GATES: Final = 100
 MAX_GATE_NAME: Final = 40
-MAX_SAMPLE_GAP: Final = 1.0  # s; a longer silence is a lost link, not flow to integrate
-SAMPLE_TICKS: Final = (25, 50)  # half-cycles between samples (one missed: 50), pyDE1
-SAMPLE_TIME_WRAP: Final = 65536
 
 
 def new_record_id() -> str:
@@ -67,7 +66,6 @@ class ShotRecorder:
         record_id: str | None = None,
         profile: ProfileRef | None = None,
         scale: str | None = None,
-        mains_hz: float | None = None,
     ) -> None:
         self._origin = at
         self._record = ShotRecord(
@@ -78,14 +76,11 @@ class ShotRecorder:
             profile=profile,
             scale=scale,
         )
-        self._mains_hz = mains_hz  # None: integrate over arrival times instead of SampleTime
         self._states: list[StateChange] = []
         self._gates: list[Gate] = []
         self._samples: list[MachinePoint] = []
         self._weights: list[ScalePoint] = []
-        self._previous: tuple[ShotSample, float] | None = None
-        self._preinfusion = 0.0
-        self._pour = 0.0
+        self._volume = VolumeCounter()
         self._closed = False
 
     @property
@@ -107,6 +102,8 @@ class ShotRecorder:
         if last is not None and (last.state, last.substate) == (change.state, change.substate):
             return  # the same state again (a re-read after a reconnect)
         self._states.append(change)
+        if change.phase is FlowPhase.DURING and change.substate != Substate.PRE_INFUSE:
+            self._volume.start_pour()
         if self._record.machine_error is None and is_error_substate(info.substate):
             self._record = replace(self._record, machine_error=change.substate_name)
 
@@ -114,7 +111,8 @@ class ShotRecorder:
         t = self._offset(at, self._samples)
         if t is None or len(self._samples) >= MAX_SAMPLES:
             return
-        self._integrate(sample, at)
+        if self._states and self._states[-1].phase is FlowPhase.DURING:
+            self._volume.add(at, sample.group_flow)
         self._samples.append(
             MachinePoint(
                 t=t,
@@ -128,7 +126,7 @@ class ShotRecorder:
                 set_flow=sample.set_group_flow,
                 frame=sample.frame_number,
                 steam_temp=sample.steam_temp,
-                volume=self._preinfusion + self._pour,
+                volume=self._volume.total,
             )
         )
 
@@ -143,7 +141,11 @@ class ShotRecorder:
         t = self._offset(at, self._gates)
         if t is None or len(self._gates) >= MAX_GATES:
             return
-        self._gates.append(Gate(name[:MAX_GATE_NAME], t))
+        self._gates.append(Gate(str(name)[:MAX_GATE_NAME], t))
+
+    def add_gate_event(self, event: GateEvent) -> None:
+        """A gate the shot controller passed."""
+        self.add_gate(event.gate.value, event.time)
 
     def set_profile(self, profile: ProfileRef | None) -> None:
         self._update(profile=profile)
@@ -155,10 +157,26 @@ class ShotRecorder:
         """The weight on the scale just before the auto-tare (the ground coffee)."""
         self._update(dose=grams)
 
-    def set_stop(self, reason: StopReason, *, target: float | None = None) -> None:
-        """What ended the flow; the first reason told wins (a stop is not stopped twice)."""
+    def set_stop(
+        self, reason: StopReason, *, target: float | None = None, error: float | None = None
+    ) -> None:
+        """What ended the flow; the first reason told wins (a stop is not stopped twice).
+
+        Without ``error`` the record works it out when it closes (final − target).
+        """
         if self._record.stop is None:
-            self._update(stop=StopInfo(reason, target))
+            self._update(stop=StopInfo(reason, target, error))
+
+    def apply_result(self, result: ShotResult) -> None:
+        """The shot controller's result: its stop reason, weight target and stop error."""
+        if result.stop_reason is None:
+            return
+        weighed = result.stop_reason is StopReason.WEIGHT
+        self.set_stop(
+            result.stop_reason,
+            target=result.target_weight if weighed else None,
+            error=result.stop_error if weighed else None,
+        )
 
     # --- closing -------------------------------------------------------------------
 
@@ -170,8 +188,8 @@ class ShotRecorder:
             gates=tuple(self._gates),
             samples=tuple(self._samples),
             weights=tuple(self._weights),
-            preinfusion_volume=self._preinfusion,
-            pour_volume=self._pour,
+            preinfusion_volume=self._volume.total - self._volume.pour,
+            pour_volume=self._volume.pour,
         )
 
     def finish(self, at: float) -> ShotRecord:
@@ -207,25 +225,6 @@ class ShotRecorder:
         if not t >= 0.0 or (series and t < series[-1].t):
             return None
         return t
-
-    def _integrate(self, sample: ShotSample, at: float) -> None:
-        previous, self._previous = self._previous, (sample, at)
-        change = self._states[-1] if self._states else None
-        if previous is None or change is None or change.phase is not FlowPhase.DURING:
-            return
-        seconds = self._interval(previous, sample, at)
-        poured = max(0.0, sample.group_flow) * seconds
-        if change.substate == Substate.PRE_INFUSE:
-            self._preinfusion += poured
-        else:
-            self._pour += poured
-
-    def _interval(self, previous: tuple[ShotSample, float], sample: ShotSample, at: float) -> float:
-        if self._mains_hz:
-            ticks = (sample.sample_time - previous[0].sample_time) % SAMPLE_TIME_WRAP
-            return ticks / (2 * self._mains_hz) if ticks in SAMPLE_TICKS else 0.0
-        gap = at - previous[1]
-        return gap if 0.0 < gap <= MAX_SAMPLE_GAP else 0.0
 
 
 def close_record(

@@ -24,7 +24,10 @@ type Side = Literal["left", "right"]
 FONT: Final = "font-family:sans-serif;font-size:11px"
 TICKS: Final = 5
 LEGEND_ROW: Final = 16.0
-CLOCK_STEPS: Final = (60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800)  # s
+DRAWABLE: Final = 1e12  # beyond this a value is no reading but damage: it is not drawn
+MAX_TICKS: Final = 50
+# s: whole minutes, hours, then days
+CLOCK_STEPS: Final = (60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 172800)
 
 
 class TimeFormat(StrEnum):
@@ -88,9 +91,14 @@ class _Scale:
         return self.start + (value - self.low) / span * (self.end - self.start)
 
 
+def drawable(value: float) -> bool:
+    """Finite and within ``DRAWABLE`` (NaN fails both comparisons)."""
+    return -DRAWABLE <= value <= DRAWABLE
+
+
 def nice_range(values: Sequence[float]) -> tuple[float, float, float]:
     """(low, high, step) covering ``values`` with about ``TICKS`` round steps."""
-    finite = [v for v in values if math.isfinite(v)]
+    finite = [v for v in values if drawable(v)]
     if not finite:
         return 0.0, 1.0, 0.2
     low, high = min(finite), max(finite)
@@ -103,7 +111,7 @@ def nice_range(values: Sequence[float]) -> tuple[float, float, float]:
 
 
 def _ticks(low: float, high: float, step: float) -> list[float]:
-    count = round((high - low) / step)
+    count = min(round((high - low) / step), MAX_TICKS)
     return [low + i * step for i in range(count + 1)]
 
 
@@ -129,7 +137,7 @@ def render_svg(chart: Chart) -> str:
     left, right, bottom = 56.0, 56.0, 28.0
     times = [t for p in chart.panels for s in p.series for t, _ in s.points]
     times += [m.t for m in chart.markers] + [m.t for p in chart.panels for m in p.marks]
-    finite_times = [t for t in times if math.isfinite(t)]
+    finite_times = [t for t in times if drawable(t)]
     t_low, t_high = (min(finite_times), max(finite_times)) if finite_times else (0.0, 1.0)
     if t_high - t_low < 1e-9:
         t_high = t_low + 1.0
@@ -153,7 +161,7 @@ def render_svg(chart: Chart) -> str:
         out += _panel(panel, index, x, (y0, y0 + panel_height), chart.time_format, last=last)
     plot_top, plot_bottom = top, height - bottom
     for marker in chart.markers:
-        if not math.isfinite(marker.t):
+        if not drawable(marker.t):
             continue
         px = x(marker.t)
         out.append(
@@ -216,7 +224,7 @@ def _panel(
         out += _time_axis(x, y_bottom, time_format)
     for series in panel.series:
         scale = scales.get(series.side) or scales["left"]
-        shown = [(t, v) for t, v in series.points if math.isfinite(t) and math.isfinite(v)]
+        shown = [(t, v) for t, v in series.points if drawable(t) and drawable(v)]
         points = " ".join(_xy(x(t), scale(v)) for t, v in shown)
         dash = ' stroke-dasharray="5,3"' if series.dashed else ""
         key = escape(series.key)
@@ -233,7 +241,7 @@ def _panel(
             )
     for mark in panel.marks:
         scale = scales.get(mark.side) or scales["left"]
-        if not (math.isfinite(mark.t) and math.isfinite(mark.value)):
+        if not (drawable(mark.t) and drawable(mark.value)):
             continue
         out.append(
             f'<circle class="mark {escape(mark.kind)}" cx="{x(mark.t):.1f}" '
@@ -271,7 +279,7 @@ def _time_axis(x: _Scale, y: float, time_format: TimeFormat) -> list[str]:
     low, high, step = nice_range([x.low, x.high])
     if time_format is TimeFormat.CLOCK:  # whole minutes: 1, 2, 5, 10, 15, 30, 60 … min
         wanted = (x.high - x.low) / TICKS
-        step = next((float(m) for m in CLOCK_STEPS if m >= wanted), float(CLOCK_STEPS[-1]))
+        step = next((float(m) for m in CLOCK_STEPS if m >= wanted), step)
         low, high = math.floor(x.low / step) * step, math.ceil(x.high / step) * step
     out = ['<g class="axis time">']
     out.append(
