@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -20,6 +21,8 @@ from custom_components.kitchen_ble.library.espresso.records import (
     as_incomplete,
     kind_for_state,
     new_record_id,
+    record_from_dict,
+    record_to_dict,
 )
 from custom_components.kitchen_ble.library.espresso.records.recorder import (
     MAX_GATES,
@@ -206,7 +209,9 @@ def test_a_restart_closes_a_snapshot_at_its_last_point() -> None:
     snapshot = espresso(28.0, finish=False)
     assert snapshot.status is RecordStatus.RECORDING
     assert snapshot.end == pytest.approx(33.1)  # the last weight, 0.1 s after the last sample
-    closed = as_incomplete(snapshot, IncompleteReason.RESTART)
+    stored = record_from_dict(json.loads(json.dumps(record_to_dict(snapshot))))
+    assert stored == snapshot  # what the store kept against the restart
+    closed = as_incomplete(stored, IncompleteReason.RESTART)
     assert closed.status is RecordStatus.INCOMPLETE
     assert closed.incomplete_reason is IncompleteReason.RESTART
     assert closed.ended_at == pytest.approx(WALL + 33.1)

@@ -82,7 +82,7 @@ def test_credentials_check_is_get_me() -> None:
         (VisualizerCredentials(), "no email or no password"),
         (VisualizerCredentials("a@b.c"), "no email or no password"),
         (VisualizerCredentials("a:b@c.d", "pw"), "the email holds a colon"),
-        (VisualizerCredentials(token="a\r\nX: y"), "the token has a line break"),
+        (VisualizerCredentials(token="a\r\nX: y"), "the token holds a control character"),
     ],
 )
 def test_unusable_credentials(credentials: VisualizerCredentials, reason: str) -> None:
@@ -194,3 +194,21 @@ def test_fuzz_any_answer_is_classified(
 
 def test_a_deeply_nested_body_is_no_crash() -> None:
     assert interpret_upload(200, "[" * 100_000).result is UploadResult.RETRY
+
+
+@fuzz(200)
+@given(st.text(max_size=20), st.text(max_size=20), st.text(max_size=20))
+def test_fuzz_credentials_give_a_header_or_a_record_error(
+    username: str, password: str, token: str
+) -> None:
+    credentials = VisualizerCredentials(username, password, token)
+    error: RecordError | None = None
+    try:
+        header = credentials.authorization()
+    except RecordError as err:
+        error = err
+    if error is not None:
+        assert error.key == "credentials_invalid"
+    else:
+        assert header.isprintable()
+        assert header.startswith("Bearer " if token else "Basic ")

@@ -4,10 +4,12 @@ What the Home Assistant layer calls:
 
 * Recording: ``ShotRecorder(kind, at=monotonic, wall_time=epoch)`` (``kind_for_state``
   gives the kind of a flow state), then ``state_changed(StateInfo, at)``,
-  ``add_sample(ShotSample, at)``, ``add_weight(WeightSample)``, ``add_gate(name, at)``,
-  ``set_profile``, ``set_scale``, ``set_dose``, ``set_stop``; close with ``finish(at)``
-  or ``abandon(IncompleteReason, at)``. ``snapshot()`` for a store against restarts,
-  ``as_incomplete(record, IncompleteReason.RESTART)`` after one.
+  ``add_sample(ShotSample, at)``, ``add_weight(WeightSample)``, the shot controller's
+  ``add_gate_event(GateEvent)`` (or ``add_gate(name, at)``) and ``apply_result(ShotResult)``
+  (or ``set_stop``), ``set_profile(ProfileRef)``, ``set_scale``, ``set_dose`` (the weight
+  before the auto-tare); close with ``finish(at)`` or ``abandon(IncompleteReason, at)``.
+  ``snapshot()`` for a store against restarts, ``as_incomplete(record,
+  IncompleteReason.RESTART)`` after one.
 * Figures and events: ``summarize(record)`` → ``ShotSummary`` (``to_dict`` for
   JSON); ``event_payload(record)`` → summary and compact curves, at most
   ``EVENT_MAX_BYTES`` of JSON; ``logbook_text``/``voice_text`` of a summary.

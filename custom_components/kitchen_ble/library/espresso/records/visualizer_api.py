@@ -57,8 +57,9 @@ class VisualizerCredentials:
     def authorization(self) -> str:
         """The ``Authorization`` header value."""
         if self.token:
-            if any(ch in self.token for ch in "\r\n"):
-                raise RecordError("credentials_invalid", {"reason": "the token has a line break"})
+            if not self.token.isprintable():  # a header cannot carry a line break or a NUL
+                reason = "the token holds a control character"
+                raise RecordError("credentials_invalid", {"reason": reason})
             return f"Bearer {self.token}"
         if not self.username or not self.password:
             raise RecordError("credentials_invalid", {"reason": "no email or no password"})
