@@ -12,8 +12,10 @@ from custom_components.kitchen_ble.library.devices.de1.states import MachineStat
 from custom_components.kitchen_ble.library.devices.scale import WeightSample
 from custom_components.kitchen_ble.library.espresso.records import (
     IncompleteReason,
+    ProfileRef,
     RecordError,
     RecordStatus,
+    ScalePoint,
     ShotKind,
     ShotRecorder,
     StopInfo,
@@ -273,3 +275,25 @@ def test_a_result_without_a_weight_stop() -> None:
         dataclasses.replace(base, stop_reason=StopReason.VOLUME, target_weight=36.0, stop_error=1.0)
     )
     assert rec.snapshot().stop == StopInfo(StopReason.VOLUME)  # a weight target is no volume's
+
+
+def test_what_the_archive_could_not_keep_is_bounded() -> None:
+    long = "t" * 300
+    rec = _recorder(profile=ProfileRef(long, "f" * 300), scale=long)
+    rec.set_scale("s" * 300)
+    rec.set_profile(ProfileRef(long))
+    rec.set_dose(float("nan"))
+    rec.add_weight(WeightSample(T0 + 1, float("nan"), True))
+    rec.add_weight(WeightSample(T0 + 1, 5.0, True, flow=float("inf")))
+    record = rec.finish(T0 + 2)
+    assert record.profile == ProfileRef("t" * 200)
+    assert record.scale == "s" * 200
+    assert record.dose is None
+    assert record.weights == (ScalePoint(1.0, 5.0, None),)
+    assert record_from_dict(record_to_dict(record)) == record
+    assert _recorder(profile=ProfileRef(long, "f" * 300)).snapshot().profile == ProfileRef(
+        "t" * 200, "f" * 200
+    )
+    with pytest.raises(RecordError) as err:
+        _recorder(record_id="x" * 65)
+    assert err.value.placeholders == {"field": "record_id", "max": "64"}

@@ -17,6 +17,9 @@ from ..profiles import Profile
 from ..shots.events import StopReason as StopReason  # re-exported: the reason a record keeps
 from .annotations import ShotAnnotations
 
+MAX_ID_LENGTH: Final = 64
+MAX_TEXT: Final = 200  # scale names, error names, profile titles and fingerprints
+
 
 class ShotKind(StrEnum):
     """What flowed: the four flow states of the DE1."""

@@ -15,6 +15,7 @@ A recording is bounded: past ``MAX_SAMPLES`` machine samples (12 minutes at
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import replace
 from typing import Final
@@ -26,6 +27,8 @@ from ..shots.events import GateEvent, ShotResult
 from ..shots.volume import VolumeCounter
 from .errors import RecordError
 from .model import (
+    MAX_ID_LENGTH,
+    MAX_TEXT,
     Gate,
     IncompleteReason,
     MachinePoint,
@@ -67,14 +70,17 @@ class ShotRecorder:
         profile: ProfileRef | None = None,
         scale: str | None = None,
     ) -> None:
+        record_id = record_id or new_record_id()
+        if len(record_id) > MAX_ID_LENGTH:
+            raise RecordError("text_too_long", {"field": "record_id", "max": MAX_ID_LENGTH})
         self._origin = at
         self._record = ShotRecord(
-            id=record_id or new_record_id(),
+            id=record_id,
             kind=kind,
             started_at=wall_time,
             status=RecordStatus.RECORDING,
-            profile=profile,
-            scale=scale,
+            profile=_bounded(profile),
+            scale=None if scale is None else scale[:MAX_TEXT],
         )
         self._states: list[StateChange] = []
         self._gates: list[Gate] = []
@@ -135,7 +141,10 @@ class ShotRecorder:
         t = self._offset(sample.time if at is None else at, self._weights)
         if t is None or len(self._weights) >= MAX_WEIGHTS:
             return
-        self._weights.append(ScalePoint(t, sample.grams, sample.flow))
+        if not math.isfinite(sample.grams):
+            return
+        flow = sample.flow if sample.flow is not None and math.isfinite(sample.flow) else None
+        self._weights.append(ScalePoint(t, sample.grams, flow))
 
     def add_gate(self, name: str, at: float) -> None:
         t = self._offset(at, self._gates)
@@ -148,14 +157,14 @@ class ShotRecorder:
         self.add_gate(event.gate.value, event.time)
 
     def set_profile(self, profile: ProfileRef | None) -> None:
-        self._update(profile=profile)
+        self._update(profile=_bounded(profile))
 
     def set_scale(self, scale: str | None) -> None:
-        self._update(scale=scale)
+        self._update(scale=None if scale is None else scale[:MAX_TEXT])
 
     def set_dose(self, grams: float | None) -> None:
         """The weight on the scale just before the auto-tare (the ground coffee)."""
-        self._update(dose=grams)
+        self._update(dose=grams if grams is not None and math.isfinite(grams) else None)
 
     def set_stop(
         self, reason: StopReason, *, target: float | None = None, error: float | None = None
@@ -225,6 +234,15 @@ class ShotRecorder:
         if not t >= 0.0 or (series and t < series[-1].t):
             return None
         return t
+
+
+def _bounded(profile: ProfileRef | None) -> ProfileRef | None:
+    """The reference with texts the archive keeps (a title of a megabyte is no title)."""
+    if profile is None:
+        return None
+    return replace(
+        profile, title=profile.title[:MAX_TEXT], fingerprint=profile.fingerprint[:MAX_TEXT]
+    )
 
 
 def close_record(

@@ -29,6 +29,8 @@ from ..profiles.json_v2 import profile_from_json
 from .annotations import parse_annotations
 from .errors import RecordError, stored_invalid
 from .model import (
+    MAX_ID_LENGTH,
+    MAX_TEXT,
     Gate,
     IncompleteReason,
     MachinePoint,
@@ -44,8 +46,6 @@ from .model import (
 from .recorder import MAX_GATE_NAME, MAX_GATES, MAX_SAMPLES, MAX_STATES, MAX_WEIGHTS
 
 FORMAT: Final = 1
-MAX_ID_LENGTH: Final = 64
-MAX_TEXT: Final = 200  # scale names, error names, titles, fingerprints
 _MACHINE_COLUMNS: Final = tuple(item.name for item in fields(MachinePoint))
 
 
