@@ -15,6 +15,7 @@ from .coordinator import LinkCoordinator
 from .library.devices import is_passive, model_by_id
 from .models import KitchenBleConfigEntry, KitchenBleData
 from .passive import NodeCoordinator
+from .profiles import DATA_PROFILES, ProfileRuntime
 from .scale import ScaleMonitor, is_scale
 from .services import async_setup_services
 from .voice import async_setup_voice, get_voice
@@ -28,6 +29,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     await cooking.async_load()
     brewing = hass.data[DATA_BREWING] = BrewingRuntime(hass)
     await brewing.async_load()
+    profiles = hass.data[DATA_PROFILES] = ProfileRuntime(hass)
+    await profiles.async_load()
     async_setup_services(hass)
     async_setup_voice(hass)
     return True
@@ -61,6 +64,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -
         entry.async_on_unload(brewing.async_add_node(data.node))
     if (machine := data.espresso) is not None:  # what Assist answers about it
         entry.async_on_unload(get_voice(hass).async_add_espresso(machine))
+        entry.async_on_unload(hass.data[DATA_PROFILES].async_add_machine(machine))
     # only now: entities and runtimes must hear the first advertisement
     if data.link is not None:
         data.link.async_start()

@@ -15,6 +15,7 @@ from .library.devices.de1 import De1State
 from .library.devices.de1.registers import REGISTER_BY_ADDRESS, SERIAL_NUMBER
 from .models import KitchenBleConfigEntry
 from .passive import node_diagnostics
+from .profiles import get_profiles
 
 TO_REDACT = {CONF_ADDRESS}
 # An espresso machine's serial number names its owner to Decent: never in a bug report.
@@ -66,4 +67,6 @@ async def async_get_config_entry_diagnostics(
     if (thermometer := data.cooking) is not None:
         found["cooking"] = get_runtime(hass).diagnostics(thermometer.address)
         found["brewing"] = get_brewing(hass).diagnostics(thermometer.address)
+    if (machine := data.espresso) is not None:  # the profile it was given, as far as known
+        found["profile"] = get_profiles(hass).diagnostics(machine)
     return found

@@ -44,6 +44,7 @@ from .library.devices.de1 import (
 )
 from .library.devices.de1.states import FLOW_STATES, MAINTENANCE_STATES
 from .models import KitchenBleData
+from .profiles import get_profiles
 from .util import espresso_driver, espresso_state
 
 _LOGGER = logging.getLogger(__name__)
@@ -168,6 +169,8 @@ async def async_start(link: LinkCoordinator, target: MachineState) -> None:
         reason = start_refusal(espresso_state(link))
         if reason is not None:
             raise _error(link, _START_ERRORS.get(reason, "start_busy"))
+        if target is MachineState.ESPRESSO and get_profiles(link.hass).upload_cut_off(link):
+            raise _error(link, "start_profile_incomplete")  # the machine holds a mix of frames
         await driver.async_request_state(gatt, target)
         try:
             await driver.async_wait_for_state(

@@ -1,5 +1,5 @@
 """Select: per probe a doneness preset that sets the target ("custom" keeps it); an espresso
-machine's steam purge mode; a coffee scale's auto-off."""
+machine's steam purge mode and profile; a coffee scale's auto-off."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from functools import cache
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .coordinator import LinkCoordinator
 from .entity import (
     CookingEntity,
     KitchenBleEntity,
@@ -25,6 +26,7 @@ from .library.cooking.presets import PRESET_IDS
 from .library.devices.acaia.codec import AUTO_OFF_MINUTES as ACAIA_AUTO_OFF
 from .library.devices.de1 import registers
 from .models import KitchenBleConfigEntry
+from .profiles import get_profiles
 from .scale import scale_of, scale_state, settings_of
 from .util import espresso_state
 
@@ -79,6 +81,45 @@ class SteamPurgeModeSelect(KitchenBleEntity, SelectEntity):
         await async_write_register(self.coordinator, registers.STEAM_PURGE_MODE, value)
 
 
+PROFILE = KitchenBleSelectDescription(
+    key="profile", translation_key="profile", exists_fn=is_espresso_machine
+)
+
+
+class ProfileSelect(KitchenBleEntity, SelectEntity):
+    """The profile library's titles; choosing one writes it. Unknown unless vouched for."""
+
+    def __init__(self, coordinator: LinkCoordinator, description: KitchenBleSelectDescription):
+        super().__init__(coordinator, description)
+        self.runtime = get_profiles(coordinator.hass)
+
+    @property
+    def options(self) -> list[str]:
+        return self.runtime.titles()
+
+    @property
+    def current_option(self) -> str | None:
+        held = self.runtime.held(self.coordinator)
+        return None if held is None else held.title
+
+    def snapshot(self) -> object:
+        return (self.current_option, tuple(self.options))
+
+    @callback
+    def _async_listen(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        unsubs = (super()._async_listen(update), self.runtime.async_add_listener(update))
+
+        @callback
+        def remove() -> None:
+            for unsub in unsubs:
+                unsub()
+
+        return remove
+
+    async def async_select_option(self, option: str) -> None:
+        await self.runtime.async_choose(self.coordinator, option)
+
+
 # --- a coffee scale ------------------------------------------------------------------
 
 NEVER = "never"  # auto-off 0: the scale stays on
@@ -129,6 +170,7 @@ async def async_setup_entry(
         async_add_entities,
         probe_entities(PresetSelect, descriptions),
         device_entities(SteamPurgeModeSelect, [STEAM_PURGE_MODE]),
+        device_entities(ProfileSelect, [PROFILE]),
         device_entities(ScaleAutoOffSelect, [SCALE_AUTO_OFF]),
     )
 

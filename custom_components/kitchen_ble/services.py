@@ -2,6 +2,7 @@
 
 * Cooking: start, join and end cook sessions; list and read the archive.
 * Brewing: create, update, delete and list programs; acknowledge alarms.
+* Espresso profiles: import, export, delete and list (``profiles.py``).
 * Espresso: start an espresso, steam, hot water or a flush (where a group head
   controller takes the starts, its buttons are unavailable; this says why).
   Service data speaks minutes and date-times; the library speaks seconds (and
@@ -48,6 +49,7 @@ from .library.brewing.program import (
     check_setting,
 )
 from .library.cooking.validation import MAX_TIMESTAMP_TEXT, to_float
+from .profiles import async_setup_profile_services
 from .runtime import invalid
 
 ATTR_NAME: Final = "name"
@@ -120,6 +122,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
     _async_setup_cooking_services(hass)
     _async_setup_brewing_services(hass)
     _async_setup_espresso_services(hass)
+    async_setup_profile_services(hass)
 
 
 # --- espresso ----------------------------------------------------------------------------

@@ -84,6 +84,7 @@ EXPECTED = {
     ("switch", "power"): ("power", None, None, None),
     ("switch", "usb_charging"): ("usb_charging", "config", None, None),
     ("select", "steam_purge_mode"): ("steam_purge_mode", "config", None, None),
+    ("select", "profile"): ("profile", None, None, None),
     ("button", "start_espresso"): ("start_espresso", None, None, None),
     ("button", "start_steam"): ("start_steam", None, None, None),
     ("button", "start_hot_water"): ("start_hot_water", None, None, None),
@@ -151,6 +152,7 @@ async def test_the_names_are_the_translated_ones(
         ("switch", "power"): "DE1 Power",
         ("button", "skip_to_next"): "DE1 Skip to next step",
         ("select", "steam_purge_mode"): "DE1 Steam stop",
+        ("select", "profile"): "DE1 Profile",
     }
     for (platform, key), name in names.items():
         found = hass.states.get(entity_id(hass, device, platform, key))
