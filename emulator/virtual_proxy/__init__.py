@@ -31,19 +31,22 @@ from emulator.ha import async_start_proxy
 from emulator.igrill import DEFAULT_MODELS
 from emulator.passive_proxy import PassiveProxy
 from emulator.proxy import DEFAULT_SLOTS, VirtualProxy
+from emulator.scales import MODELS as SCALE_MODELS
 
 DOMAIN = "kitchen_ble_virtual_proxy"
 DATA_PASSIVE = f"{DOMAIN}_passive"
 
 # One of each iGrill, a BlueDOT, two environment nodes (one heard through the
-# ordinary proxy, one only through a passive proxy, like a Shelly gateway) and a
-# DE1 asleep. The coffee scales are in the catalog but not in this set yet.
+# ordinary proxy, one only through a passive proxy, like a Shelly gateway), a
+# DE1 asleep and one coffee scale of each family (the Acaia with each of its
+# transports), kept awake (no auto-off) so they stay discoverable.
 DEFAULT_DEVICES: list[dict[str, Any]] = [
     *({"model": model} for model in DEFAULT_MODELS),
     {"model": "bluedot"},
     {"model": "node"},
     {"model": "node", "passive": True},
     {"model": "de1", "awake": False},
+    *({"model": model, "auto_off": 0} for model in SCALE_MODELS),
 ]
 
 

@@ -54,11 +54,26 @@ def test_schema_rejects(bad: dict[str, object]) -> None:
 
 
 def test_default_devices() -> None:
-    """One of each iGrill, a BlueDOT, a node, a DE1 asleep; a node only a passive proxy hears."""
+    """One of each iGrill, a BlueDOT, a node, a DE1 asleep, one scale of each family; a node
+    only a passive proxy hears."""
     conf = virtual_proxy.CONFIG_SCHEMA({DOMAIN: {}})[DOMAIN]
     proxy = virtual_proxy.build_proxy(conf)
-    assert [d.model for d in proxy.devices] == [*DEFAULT_MODELS, "bluedot", "thingy_node", "de1"]
-    de1 = proxy.devices[-1]
+    scales = [
+        "skale2",
+        "acaia_lunar_old",
+        "acaia_lunar_2021",
+        "felicita_arc",
+        "decent_scale",
+        "bookoo_themis",
+    ]
+    assert [d.model for d in proxy.devices] == [
+        *DEFAULT_MODELS,
+        "bluedot",
+        "thingy_node",
+        "de1",
+        *scales,
+    ]
+    de1 = proxy.devices[-1 - len(scales)]
     assert de1.address == "D9:B2:48:DE:00:01"
     assert de1.state[0] == 0, "asleep (state Sleep)"
     assert proxy.source == "kitchen-ble-virtual-proxy-default"
