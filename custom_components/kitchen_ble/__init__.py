@@ -18,6 +18,7 @@ from .passive import NodeCoordinator
 from .profiles import DATA_PROFILES, ProfileRuntime
 from .scale import ScaleMonitor, is_scale
 from .services import async_setup_services
+from .shots import DATA_SHOTS, ShotRuntime
 from .voice import async_setup_voice, get_voice
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -31,6 +32,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     await brewing.async_load()
     profiles = hass.data[DATA_PROFILES] = ProfileRuntime(hass)
     await profiles.async_load()
+    shots = hass.data[DATA_SHOTS] = ShotRuntime(hass)
+    await shots.async_load()
     async_setup_services(hass)
     async_setup_voice(hass)
     return True
@@ -64,6 +67,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -
         entry.async_on_unload(brewing.async_add_node(data.node))
     if (machine := data.espresso) is not None:  # what Assist answers about it
         entry.async_on_unload(get_voice(hass).async_add_espresso(machine))
+        entry.async_on_unload(hass.data[DATA_SHOTS].async_add_machine(machine))
         entry.async_on_unload(hass.data[DATA_PROFILES].async_add_machine(machine))
     # only now: entities and runtimes must hear the first advertisement
     if data.link is not None:

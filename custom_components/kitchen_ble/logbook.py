@@ -1,7 +1,8 @@
 """Logbook: the integration's events as sentences.
 
 Cooking alerts ("iGrill V2 Probe 1 (Brisket) reached its target: 57 °C") and
-sessions, brewing alarms and their acknowledgement. Temperatures are shown
+sessions, brewing alarms and their acknowledgement, and every shot of an
+espresso machine ("Espresso: 36.2 g in 28 s from 18.0 g (1:2.0), Blooming"). Temperatures are shown
 in the user's unit (every event names the unit it carries).
 """
 
@@ -16,6 +17,8 @@ from homeassistant.core import Event, HomeAssistant, callback
 
 from .brewing import EVENT_BREW_ALARM, EVENT_BREW_ALARM_ACKNOWLEDGED
 from .const import DOMAIN, EVENT_ALERT, EVENT_SESSION_ENDED, EVENT_SESSION_STARTED
+from .library.espresso.records import RecordError, ShotKind, ShotSummary, logbook_text
+from .shots import EVENT_SHOT_COMPLETED
 from .util import temperature_text
 
 # {temperature} and {target} are filled in the user's unit (events say which unit they carry).
@@ -75,6 +78,61 @@ def describe_brew_alarm(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[st
     }
 
 
+def describe_shot(data: Mapping[str, Any]) -> dict[str, str]:
+    """Name and message of one ``kitchen_ble_shot_completed`` event (its summary)."""
+    name = str(data.get("name") or "Espresso machine")
+    try:
+        message = logbook_text(_summary(data.get("summary")))
+    except (KeyError, TypeError, ValueError):  # an event of an older or damaged shape
+        message = "shot recorded"
+    return {LOGBOOK_ENTRY_NAME: name, LOGBOOK_ENTRY_MESSAGE: message}
+
+
+def _summary(raw: object) -> ShotSummary:
+    """The summary as the event carries it (``ShotSummary.to_dict``), typed again."""
+    if not isinstance(raw, Mapping):
+        raise TypeError("summary: expected an object")
+
+    def number(key: str) -> float | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise RecordError("value_not_number", {"field": key})
+        return float(value)
+
+    def text(key: str) -> str | None:
+        value = raw.get(key)
+        return None if value is None else str(value)
+
+    return ShotSummary(
+        id=str(raw.get("id")),
+        kind=ShotKind(raw["kind"]),
+        status=str(raw.get("status")),
+        started_at=number("started_at") or 0.0,
+        ended_at=number("ended_at"),
+        incomplete_reason=text("incomplete_reason"),
+        flow_started=number("flow_started"),
+        duration=number("duration") or 0.0,
+        preinfusion_time=number("preinfusion_time") or 0.0,
+        pour_time=number("pour_time") or 0.0,
+        dose=number("dose"),
+        yield_weight=number("yield"),
+        ratio=number("ratio"),
+        volume=number("volume") or 0.0,
+        peak_pressure=number("peak_pressure"),
+        mean_flow=number("mean_flow"),
+        mean_temperature=number("mean_temperature"),
+        profile=text("profile"),
+        profile_fingerprint=text("profile_fingerprint"),
+        stop_reason=text("stop_reason"),
+        stop_target=number("stop_target"),
+        stop_error=number("stop_error"),
+        machine_error=text("machine_error"),
+        scale=text("scale"),
+    )
+
+
 @callback
 def async_describe_events(
     hass: HomeAssistant,
@@ -118,3 +176,4 @@ def async_describe_events(
     async_describe_event(DOMAIN, EVENT_SESSION_ENDED, ended)
     async_describe_event(DOMAIN, EVENT_BREW_ALARM, brew_alarm)
     async_describe_event(DOMAIN, EVENT_BREW_ALARM_ACKNOWLEDGED, acknowledged)
+    async_describe_event(DOMAIN, EVENT_SHOT_COMPLETED, lambda event: describe_shot(event.data))

@@ -45,6 +45,7 @@ _ALL: Final = (
     Platform.BUTTON,
     Platform.DATETIME,
     Platform.EVENT,
+    Platform.IMAGE,  # the last shot, the last cook (image.py)
     Platform.NUMBER,
     Platform.SELECT,
     Platform.SENSOR,

@@ -65,6 +65,7 @@ from .models import KitchenBleConfigEntry
 from .passive import node_key
 from .runtime import now
 from .scale import is_scale, reports_timer, scale_driver, scale_of, scale_state
+from .shots import ShotEntity, shot_entities
 from .util import espresso_state, thermometer_state
 
 PARALLEL_UPDATES = 0
@@ -419,6 +420,57 @@ class EspressoSensor(KitchenBleEntity, SensorEntity):
         return self._value
 
 
+# --- an espresso machine's last shot (shots.py) --------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class LastShotSensorDescription(SensorEntityDescription):
+    """A figure of the machine's last espresso: its key in the shot's summary."""
+
+    field: str
+    weighed_only: bool = False  # only when the shot was stopped by weight (else mL, or none)
+
+
+def _last_shot(key: str, field: str, **extra: Any) -> LastShotSensorDescription:
+    return LastShotSensorDescription(key=key, translation_key=key, field=field, **extra)
+
+
+_GRAMS: dict[str, Any] = {
+    "device_class": SensorDeviceClass.WEIGHT,
+    "native_unit_of_measurement": UnitOfMass.GRAMS,
+    "suggested_display_precision": 1,
+}
+LAST_SHOT_SENSORS: tuple[LastShotSensorDescription, ...] = (
+    _last_shot("last_shot_yield", "yield", **_GRAMS),
+    _last_shot(
+        "last_shot_duration",
+        "duration",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_display_precision=0,
+    ),
+    _last_shot("last_shot_ratio", "ratio", suggested_display_precision=1),
+    _last_shot("last_shot_stop_error", "stop_error", weighed_only=True, **_GRAMS),
+)
+
+
+class LastShotSensor(ShotEntity, SensorEntity):
+    """A figure of the last espresso; unknown when the shot did not tell it (no scale)."""
+
+    entity_description: LastShotSensorDescription
+
+    @property
+    def native_value(self) -> float | None:
+        shot, description = self.last_shot, self.entity_description
+        if shot is None or (description.weighed_only and shot.get("stop_reason") != "weight"):
+            return None
+        value = shot.get(description.field)
+        return value if isinstance(value, int | float) else None
+
+    def snapshot(self) -> object:
+        return self.native_value
+
+
 # --- a coffee scale's readings ------------------------------------------------------
 
 GRAMS_PER_SECOND = "g/s"  # no unit constant for a mass flow in Home Assistant 2026.2
@@ -671,6 +723,7 @@ class ProgramSensor(ProgramEntity, SensorEntity):
 TABLES = (
     device_entities(KitchenBleSensor, SENSORS),
     device_entities(EspressoSensor, ESPRESSO_SENSORS),
+    shot_entities(LastShotSensor, LAST_SHOT_SENSORS),
     device_entities(KitchenBleSensor, SCALE_SENSORS),
     probe_entities(TimeToTargetSensor, time_to_target),
     node_entities(NODE_SENSORS, node_values, NodeSensor, SensorEntityDescription),

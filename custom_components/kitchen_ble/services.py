@@ -3,6 +3,7 @@
 * Cooking: start, join and end cook sessions; list and read the archive.
 * Brewing: create, update, delete and list programs; acknowledge alarms.
 * Espresso profiles: import, export, delete and list (``profiles.py``).
+* Shot records: list, read, annotate, delete and export (``shots.py``).
 * Espresso: start an espresso, steam, hot water or a flush (where a group head
   controller takes the starts, its buttons are unavailable; this says why).
   Service data speaks minutes and date-times; the library speaks seconds (and
@@ -51,6 +52,7 @@ from .library.brewing.program import (
 from .library.cooking.validation import MAX_TIMESTAMP_TEXT, to_float
 from .profiles import async_setup_profile_services
 from .runtime import invalid
+from .shots import async_setup_shot_services
 
 ATTR_NAME: Final = "name"
 ATTR_DEVICE_ID: Final = "device_id"
@@ -122,6 +124,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
     _async_setup_cooking_services(hass)
     _async_setup_brewing_services(hass)
     _async_setup_espresso_services(hass)
+    async_setup_shot_services(hass)
     async_setup_profile_services(hass)
 
 

@@ -103,6 +103,12 @@ EXPECTED = {
     ("number", "fan_threshold"): ("fan_threshold", "config", "temperature", "°C"),
     ("number", "flow_calibration"): ("flow_calibration", "config", None, None),
     ("number", "refill_threshold"): ("refill_threshold", "config", "distance", "mm"),
+    # the last shot (shots.py): unknown until a shot is recorded
+    ("sensor", "last_shot_yield"): ("last_shot_yield", None, "weight", "g"),
+    ("sensor", "last_shot_duration"): ("last_shot_duration", None, "duration", "s"),
+    ("sensor", "last_shot_ratio"): ("last_shot_ratio", None, None, None),
+    ("sensor", "last_shot_stop_error"): ("last_shot_stop_error", None, "weight", "g"),
+    ("image", "last_shot_chart"): ("last_shot_chart", None, None, None),
 }
 # Off by default: a wrong multiplier spoils every shot.
 DISABLED = {("number", "flow_calibration")}

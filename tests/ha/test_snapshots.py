@@ -38,8 +38,8 @@ from .nodes import setup_node
 
 START = "2026-06-01 12:00:00+00:00"
 
-# Attributes that differ from run to run: a new session's random id.
-RANDOM_ATTRIBUTES = frozenset({"session_id"})
+# Attributes that differ from run to run: a new session's random id, an image's token.
+RANDOM_ATTRIBUTES = frozenset({"session_id", "access_token", "entity_picture"})
 
 
 def _device(hass: HomeAssistant, device_id: str | None) -> dict[str, Any] | None:
