@@ -39,6 +39,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Final, Protocol
 
 import voluptuous as vol
@@ -566,7 +567,8 @@ def _text_or_none(value: object) -> str | None:
 
 
 def _shown(value: int) -> str:
-    return str(value) if abs(value) < 10**15 else f"{value:.6g}"
+    """A whole number for a message (str() refuses integers of 4300 digits and more)."""
+    return str(value) if abs(value) < 10**15 else format(Decimal(value), ".6g")
 
 
 # --- entities ----------------------------------------------------------------------------
