@@ -26,6 +26,7 @@ from custom_components.kitchen_ble.library.espresso.shots import (
     ShotResult,
     StopReason,
 )
+from custom_components.kitchen_ble.logbook import describe_shot
 from custom_components.kitchen_ble.shots import get_shots
 from emulator.proxy import VirtualProxy
 
@@ -169,3 +170,34 @@ async def test_the_shot_controller_and_a_scale_report_through_the_open_record(
     assert float(state(hass, device, "sensor", "last_shot_ratio")) == pytest.approx(2.02, abs=0.01)
     assert state(hass, device, "sensor", "last_shot_stop_error") == "0.4"
     assert_no_errors(caplog)
+
+
+def test_the_logbook_line_of_a_shot() -> None:
+    """The issue's line from an event's summary; an event of another shape still reads."""
+    summary = {
+        "id": "a",
+        "kind": "espresso",
+        "status": "complete",
+        "started_at": 1_796_000_000.0,
+        "ended_at": 1_796_000_031.0,
+        "duration": 28.4,
+        "preinfusion_time": 6.0,
+        "pour_time": 22.4,
+        "dose": 18.0,
+        "yield": 36.2,
+        "ratio": 2.01,
+        "volume": 41.0,
+        "profile": "Blooming",
+    }
+    line = describe_shot({"name": "DE1", "summary": summary})
+    assert line == {
+        "name": "DE1",
+        "message": "Espresso: 36.2 g in 28 s from 18.0 g (1:2.0), Blooming",
+    }
+    cut = {**summary, "kind": "steam", "status": "incomplete", "duration": 41.6}
+    assert describe_shot({"summary": cut}) == {
+        "name": "Espresso machine",
+        "message": "Steam: 42 s (incomplete)",
+    }
+    for damaged in (None, {"kind": "tea"}, {**summary, "dose": "18"}, {**summary, "yield": [1]}):
+        assert describe_shot({"name": "DE1", "summary": damaged})["message"] == "shot recorded"
