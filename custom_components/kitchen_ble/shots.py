@@ -40,7 +40,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 import voluptuous as vol
 from homeassistant.core import (
@@ -82,6 +82,7 @@ from .library.espresso.records import (
 )
 from .library.espresso.records.annotations import FIELDS as ANNOTATION_FIELDS
 from .library.espresso.shots import GateEvent, ShotResult
+from .profiles import get_profiles
 from .runtime import FeatureRuntime, KeyedListeners, async_load_or_set_aside, invalid, now
 from .util import espresso_state
 
@@ -95,9 +96,6 @@ SNAPSHOT_SECONDS: Final = 5.0
 INDEX_KEY: Final = f"{DOMAIN}.shot_index"
 INDEX_VERSION: Final = 1
 INDEX_SAVE_DELAY: Final = 1.0
-# The profiles runtime (profiles.py), looked up by its key: the record names the
-# profile the machine holds where that runtime can vouch for it.
-PROFILES_KEY: Final = f"{DOMAIN}_profiles"
 
 
 def get_shots(hass: HomeAssistant) -> ShotRuntime:
@@ -113,25 +111,9 @@ def record_invalid(err: RecordError) -> ServiceValidationError:
     )
 
 
-class _HeldProfile(Protocol):
-    @property
-    def title(self) -> str: ...
-
-    fingerprint: str
-    profile: Any
-
-
-class _Profiles(Protocol):
-    def held(self, link: LinkCoordinator) -> _HeldProfile | None: ...
-
-
 def _profile_ref(hass: HomeAssistant, link: LinkCoordinator) -> ProfileRef | None:
     """The profile the machine holds, where the profiles runtime vouches for it; else None."""
-    profiles: _Profiles | None = hass.data.get(PROFILES_KEY)
-    held = getattr(profiles, "held", None)
-    if held is None:
-        return None
-    entry = held(link)
+    entry = get_profiles(hass).held(link)
     if entry is None:
         return None
     return ProfileRef(entry.title, entry.fingerprint, entry.profile)
@@ -311,7 +293,8 @@ class ShotRuntime(FeatureRuntime):
     async def async_load(self) -> None:
         await self.archive.async_load()
         await super().async_load()
-        for raw in list(self._left):
+        left, self._left = self._left, []
+        for raw in left:
             await self._async_close_left(raw)
 
     def _restore(self, data: dict[str, Any]) -> None:
@@ -351,7 +334,8 @@ class ShotRuntime(FeatureRuntime):
             lambda sample: self._async_sample(machine, sample)
         )
         for raw in [item for item in self._left if item.get("machine") == link.address]:
-            self.hass.async_create_task(self._async_close_left(raw))
+            self._left.remove(raw)  # kept by the task as it starts (eagerly): never twice
+            self.hass.async_create_task(self._async_close_left(raw), f"{DOMAIN} close shot")
 
         @callback
         def remove() -> None:
@@ -368,8 +352,7 @@ class ShotRuntime(FeatureRuntime):
                 )
                 machine.recorder = None
                 self.async_save_soon()
-            if self._machines.get(link.address) is machine:
-                del self._machines[link.address]
+            self._machines.pop(link.address, None)
 
         return remove
 
@@ -447,10 +430,11 @@ class ShotRuntime(FeatureRuntime):
         self.hass.async_create_task(self._async_keep(closed), f"{DOMAIN} archive shot")
 
     async def _async_close_left(self, raw: dict[str, Any]) -> None:
-        """A record of an earlier run (or an unloaded entry): closed as cut short, archived."""
-        if raw not in self._left:
-            return  # closed already (the start-up and the machine's return both ask)
-        self._left.remove(raw)
+        """A record of an earlier run (or an unloaded entry): closed as cut short, archived.
+
+        The caller has taken ``raw`` out of the leftovers; until the first await it is
+        among the records being kept, so every store written holds it.
+        """
         try:
             record = as_incomplete(record_from_dict(raw.get("record")), IncompleteReason.RESTART)
         except RecordError as err:
@@ -519,8 +503,8 @@ class ShotRuntime(FeatureRuntime):
         if page > MAX_PAGE:
             raise invalid("page_too_high", page=_shown(page), max=str(MAX_PAGE))
         wanted = None if profile is None else profile.strip().casefold()
-        low = -math.inf if since is None else since.timestamp()
-        high = math.inf if until is None else until.timestamp()
+        low = -math.inf if since is None else _epoch(since)
+        high = math.inf if until is None else _epoch(until)
         found = [
             public(item)
             for item in self.archive.newest_first()
@@ -560,6 +544,14 @@ class ShotRuntime(FeatureRuntime):
     async def async_export(self, shot_id: str) -> dict[str, Any]:
         record = await self.archive.async_get(shot_id)
         return {"filename": f"{shot_id}.json", "json": export_visualizer_json(record)}
+
+
+def _epoch(when: datetime) -> float:
+    """Epoch seconds; a time at the calendar's edge (year 1, 9999) is before or after every shot."""
+    try:
+        return when.timestamp()
+    except (ValueError, OverflowError, OSError):
+        return -math.inf if when.year < 1970 else math.inf
 
 
 def _text_or_none(value: object) -> str | None:

@@ -94,6 +94,8 @@ async def test_list_get_annotate_export_and_delete(
     until = await action(hass, "list_shots", until=(between - timedelta(hours=1)).isoformat())
     assert until["total"] == 0
     assert (await action(hass, "list_shots", page="1", page_size=2.0))["page_size"] == 2
+    with pytest.raises(vol.Invalid):
+        await action(hass, "list_shots", page="two")
 
     assert (await _refused(hass, "list_shots", page=0)).translation_key == "invalid_page"
     assert (await _refused(hass, "list_shots", page_size=101)).translation_key == (
@@ -308,3 +310,18 @@ async def test_a_page_of_a_thousand_digits_is_refused_by_its_size(
     refused = await _refused(hass, "list_shots", page=-(10**1000))
     assert refused.translation_key == "invalid_page"
     assert refused.translation_placeholders == {"page": "-1.00000e+1000"}
+
+
+async def test_dates_at_the_edge_of_the_calendar_are_before_or_after_every_shot(
+    hass: HomeAssistant,
+    virtual_proxy: VirtualProxy,
+    freezer: FrozenDateTimeFactory,
+    config_dir: Path,
+) -> None:
+    device, _entry = await connected_de1(hass, virtual_proxy)
+    await advance(hass, freezer, virtual_proxy, 2)
+    await pull(hass, freezer, virtual_proxy, device, "flush")
+    first, last = "0001-01-01T00:00:00", "9999-12-31T23:59:59"  # no zone: local time
+    assert (await action(hass, "list_shots", since=first, until=last))["total"] == 1
+    assert (await action(hass, "list_shots", since=last))["total"] == 0
+    assert (await action(hass, "list_shots", until=first))["total"] == 0

@@ -19,6 +19,8 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant import loader
 from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped,unused-ignore]
     MockConfigEntry,
     async_capture_events,
@@ -26,15 +28,23 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from custom_components.kitchen_ble.const import CONF_MODEL, DOMAIN
+from custom_components.kitchen_ble.library.devices.de1 import MachineState, StateInfo, Substate
+from custom_components.kitchen_ble.library.espresso.records import (
+    ShotKind,
+    ShotRecorder,
+    record_to_dict,
+)
+from custom_components.kitchen_ble.shots import get_shots
 from emulator.de1 import DE1Device, State
 from emulator.ha import async_start_proxy
 from emulator.proxy import VirtualProxy
 
-from .common import assert_no_errors, settle
+from .common import assert_no_errors, settle, warnings_logged
 from .espresso import advance, connected_de1, link_of
 from .shots import SHOT_COMPLETED, action, pull, start, until_idle
 
 STORE = "kitchen_ble.shot_recordings"
+INDEX = "kitchen_ble.shot_index"
 
 
 async def test_a_link_dropped_mid_shot_keeps_an_incomplete_record(
@@ -154,3 +164,110 @@ async def test_a_restart_mid_shot_keeps_an_incomplete_record_counted_once(
     # (the second Home Assistant's own Bluetooth scanner complains as it stops: not ours)
     ours = [r for r in caplog.records if r.name.startswith("custom_components")]
     assert [r.getMessage() for r in ours if r.levelname in ("WARNING", "ERROR")] == []
+
+
+async def test_an_entry_reloaded_mid_shot_keeps_an_incomplete_record(
+    hass: HomeAssistant,
+    virtual_proxy: VirtualProxy,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    config_dir: Path,
+) -> None:
+    completed = async_capture_events(hass, SHOT_COMPLETED)
+    device, entry = await connected_de1(hass, virtual_proxy)
+    await advance(hass, freezer, virtual_proxy, 2)
+    await start(hass, freezer, virtual_proxy, device)
+    await advance(hass, freezer, virtual_proxy, 10)
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await settle(hass)
+
+    (event,) = completed
+    assert event.data["summary"]["status"] == "incomplete"
+    assert event.data["summary"]["incomplete_reason"] == "restart"
+    await until_idle(hass, freezer, virtual_proxy, device)
+    await pull(hass, freezer, virtual_proxy, device)
+    assert [e.data["summary"]["status"] for e in completed] == ["incomplete", "complete"]
+    assert_no_errors(caplog)
+
+
+def _stored(key: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"version": 1, "minor_version": 1, "key": key, "data": data}
+
+
+def _snapshot(wall_time: float) -> dict[str, Any]:
+    """What the store holds of a flush being recorded (three samples in)."""
+    recorder = ShotRecorder(ShotKind.FLUSH, at=0.0, wall_time=wall_time)
+    recorder.state_changed(StateInfo(MachineState.HOT_WATER_RINSE, Substate.POUR), 0.0)
+    recorder.state_changed(StateInfo(MachineState.HOT_WATER_RINSE, Substate.FLUSH), 6.0)
+    return {
+        "machine": "D9:B2:48:DE:00:09",
+        "device_id": "gone",
+        "name": "Old DE1",
+        "record": record_to_dict(recorder.snapshot()),
+    }
+
+
+async def test_snapshots_found_at_start_up_are_kept_once(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    config_dir: Path,
+) -> None:
+    """A leftover snapshot is archived as cut short; one archived already is not again."""
+    left, archived = _snapshot(1_796_000_000.0), _snapshot(1_796_000_100.0)
+    kept = {"id": archived["record"]["id"], "kind": "flush", "started_at": 1_796_000_100.0}
+    hass_storage[INDEX] = _stored(INDEX, {"shots": [kept, "damaged", {"id": 5}]})
+    hass_storage[STORE] = _stored(
+        STORE, {"recording": [left, archived, {"record": {"id": 5}}, "damaged"]}
+    )
+    completed = async_capture_events(hass, SHOT_COMPLETED)
+
+    assert await async_setup_component(hass, DOMAIN, {})
+    await hass.async_block_till_done()
+
+    (event,) = completed
+    assert event.data["summary"]["id"] == left["record"]["id"]
+    assert event.data["summary"]["incomplete_reason"] == "restart"
+    assert event.data["name"] == "Old DE1"
+    listed = await action(hass, "list_shots")
+    assert sorted(item["id"] for item in listed["shots"]) == sorted(
+        [left["record"]["id"], archived["record"]["id"]]
+    )
+    assert get_shots(hass)._data() == {"recording": []}
+    ours = [line for line in warnings_logged(caplog) if "kitchen_ble.shots" in line]
+    assert len(ours) == 1
+    assert "A shot recorded before the restart is damaged" in ours[0]
+
+
+@pytest.mark.parametrize("store", [INDEX, STORE])
+async def test_a_store_of_the_wrong_shape_is_set_aside(
+    hass: HomeAssistant, hass_storage: dict[str, Any], config_dir: Path, store: str
+) -> None:
+    hass_storage[store] = _stored(store, {"shots": {}, "recording": {}})
+    assert await async_setup_component(hass, DOMAIN, {})
+    issues = ir.async_get(hass).issues
+    assert (DOMAIN, f"damaged_store_{store}") in issues
+    assert (await action(hass, "list_shots"))["total"] == 0
+
+
+async def test_a_shot_that_cannot_be_archived_stays_in_the_store(
+    hass: HomeAssistant,
+    virtual_proxy: VirtualProxy,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    config_dir: Path,
+) -> None:
+    (config_dir / "kitchen_ble").mkdir(exist_ok=True)
+    (config_dir / "kitchen_ble" / "shots").write_text("a file where the folder belongs")
+    completed = async_capture_events(hass, SHOT_COMPLETED)
+    device, _entry = await connected_de1(hass, virtual_proxy)
+    await advance(hass, freezer, virtual_proxy, 2)
+
+    await pull(hass, freezer, virtual_proxy, device, "flush")
+
+    assert completed == []
+    assert any("could not be archived" in line for line in warnings_logged(caplog))
+    (kept,) = get_shots(hass)._data()["recording"]
+    assert kept["record"]["status"] == "complete", "tried again at the next start"
+    assert (await action(hass, "list_shots"))["total"] == 0

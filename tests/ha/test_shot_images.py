@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.typing import (  # type: ignore[impor
 
 from emulator.proxy import VirtualProxy
 
-from .common import add_igrill, assert_no_errors, settle, setup_device
+from .common import add_igrill, assert_no_errors, settle, setup_device, warnings_logged
 from .common import entity_id as thermometer_entity
 from .cooking import call, hold, set_number
 from .espresso import advance, connected_de1, entity_id
@@ -99,6 +99,7 @@ async def test_the_last_cook_image(
     await setup_device(hass, device, "igrill_v2", title="iGrill V2")
     image = thermometer_entity(hass, device, "last_cook_chart", "image")
     assert hass.states.get(image).state == STATE_UNKNOWN  # type: ignore[union-attr]
+    assert (await _fetch(hass, hass_client, image))[0] == HTTPStatus.INTERNAL_SERVER_ERROR
     hold(device, 1, 40.0)
     virtual_proxy.tick(1)
     await settle(hass)
@@ -125,4 +126,11 @@ async def test_the_last_cook_image(
     assert series["probe-0"] == len(probe["curve"]) >= 2, "probe 1's curve as archived"
     assert series["target-0"] == 2, "its target across the cook"
     assert "Sunday brisket" in body
+
+    # a session file damaged since: no picture, a warning, nothing else
+    path = config_dir / "kitchen_ble" / "sessions" / f"{summary['id']}.json"
+    path.write_text('{"name": "Sunday brisket", "probes": "damaged"}', encoding="utf-8")
+    assert (await _fetch(hass, hass_client, image))[0] == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert any("cannot be drawn" in line for line in warnings_logged(caplog))
+    caplog.clear()
     assert_no_errors(caplog)
