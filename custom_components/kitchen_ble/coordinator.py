@@ -61,7 +61,7 @@ from .library.devices.base import (
     SerialGattClient,
 )
 from .library.listeners import Unsubscribe
-from .models import KIND_STATE_INTERVAL
+from .models import KIND_LOST_HINT, KIND_STATE_INTERVAL
 
 if TYPE_CHECKING:
     from .models import KitchenBleConfigEntry
@@ -115,6 +115,7 @@ class LinkCoordinator:
         # state notifications of a fast device: the earliest loop time of the next,
         # and the one held back until then
         self._state_interval = KIND_STATE_INTERVAL[model.kind]
+        self._lost_hint = KIND_LOST_HINT.get(model.kind, "")
         self._next_state_at = 0.0
         self._held_state: asyncio.TimerHandle | None = None
 
@@ -183,7 +184,9 @@ class LinkCoordinator:
     @callback
     def _async_check_first_link(self, _now: Any) -> None:
         if not self.available and self.hold_connection and not self._reported_lost:
-            _LOGGER.info("%s (%s) is unavailable", self.entry.title, self.address)
+            _LOGGER.info(
+                "%s (%s) is unavailable%s", self.entry.title, self.address, self._lost_hint
+            )
             self._reported_lost = True
 
     async def async_stop(self) -> None:
@@ -384,7 +387,9 @@ class LinkCoordinator:
     @callback
     def _mark_unavailable(self) -> None:
         if self.available and not self._reported_lost:
-            _LOGGER.info("%s (%s) is unavailable", self.entry.title, self.address)
+            _LOGGER.info(
+                "%s (%s) is unavailable%s", self.entry.title, self.address, self._lost_hint
+            )
             self._reported_lost = True
         self.available = False
         self.rssi = None  # until it is heard again

@@ -84,6 +84,17 @@ KIND_STATE_INTERVAL: Final[dict[DeviceKind, float]] = {
 }
 
 
+# Said once in the log when a device of the kind goes away, after "is unavailable":
+# a scale that stops advertising sleeps or is held by its phone app, and either
+# way the integration only waits for it to advertise again.
+KIND_LOST_HINT: Final[dict[DeviceKind, str]] = {
+    DeviceKind.SCALE: (
+        " (it stopped advertising: asleep, or connected to its phone app;"
+        " it is taken again as soon as it advertises)"
+    ),
+}
+
+
 @dataclass(slots=True)
 class KitchenBleData:
     """The runtime data of every entry; a part is None where the kind has none."""

@@ -134,8 +134,13 @@ async def test_a_scale_its_phone_holds_is_told_once_and_taken_when_let_go(
     await _minutes_pass(hass, virtual_proxy, freezer, 10)
     assert not link.connected
     assert len(attempts) <= 2, "one try at most against a held scale"
-    lines = [r for r in caplog.records if r.levelno >= logging.INFO and "is unavailable" in r.msg]
+    lines = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.INFO and "is unavailable" in r.msg
+    ]
     assert len(lines) == 1
+    assert "connected to its phone app" in lines[0], "says why it may be away"
 
     device.release_other_central()  # the phone lets go: the scale advertises again
     for _ in range(3):
