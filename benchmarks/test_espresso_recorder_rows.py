@@ -28,6 +28,7 @@ from benchmarks.espresso_shot import TELEMETRY_KEYS, Machine, connected_machine
 from benchmarks.report import Compare, note, record
 from emulator.de1 import State, Substate
 from emulator.proxy import VirtualProxy
+from tests.ha.common import is_token_rotation
 from tests.ha.espresso import advance, call, entity_id, run
 
 SHOT_SECONDS = 30
@@ -35,21 +36,6 @@ IDLE_SECONDS = 3600
 IDLE_STEP = 0.25  # s per tick of the idle hour: a sample a tick, as the radio delivers them
 SHOT_AIM = 0.2  # of the naive rows
 IDLE_AIM = 0.0  # rows
-# What Home Assistant changes on an image entity when it rotates its token.
-TOKEN_ATTRIBUTES = frozenset({"access_token", "entity_picture"})
-
-
-def _token_rotation(data: EventStateChangedData) -> bool:
-    """Whether a change is Home Assistant's rotation of an image's token, and nothing else."""
-    old, new = data["old_state"], data["new_state"]
-    if old is None or new is None or old.state != new.state or old.domain != "image":
-        return False
-    changed = {
-        key
-        for key in old.attributes.keys() | new.attributes.keys()
-        if old.attributes.get(key) != new.attributes.get(key)
-    }
-    return changed <= TOKEN_ATTRIBUTES
 
 
 class Rows:
@@ -71,7 +57,7 @@ class Rows:
     def _on_changed(self, event: Event[EventStateChangedData]) -> None:
         if event.data["entity_id"] not in self.ours:
             return
-        if _token_rotation(event.data):
+        if is_token_rotation(event.data):
             self.token_rotations += 1
         else:
             self.by_entity[event.data["entity_id"]] += 1

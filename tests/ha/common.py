@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from homeassistant.const import CONF_ADDRESS
-from homeassistant.core import HomeAssistant
+from homeassistant.core import EventStateChangedData, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped,unused-ignore]
     MockConfigEntry,
@@ -67,6 +67,27 @@ def state_of(hass: HomeAssistant, device: IGrillDevice, key: str, platform: str 
 
 
 UNHANDLED_MARKERS = ("Traceback", "Task exception was never retrieved")
+
+
+# What Home Assistant changes on an image entity when it rotates its access token.
+TOKEN_ATTRIBUTES = frozenset({"access_token", "entity_picture"})
+
+
+def is_token_rotation(data: EventStateChangedData) -> bool:
+    """Whether a change is Home Assistant's rotation of an image's token and nothing else.
+
+    Home Assistant rotates the token of every image entity every five minutes;
+    no integration can avoid the row it writes.
+    """
+    old, new = data["old_state"], data["new_state"]
+    if old is None or new is None or old.state != new.state or old.domain != "image":
+        return False
+    changed = {
+        key
+        for key in old.attributes.keys() | new.attributes.keys()
+        if old.attributes.get(key) != new.attributes.get(key)
+    }
+    return changed <= TOKEN_ATTRIBUTES
 
 
 def warnings_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
