@@ -152,6 +152,9 @@ async def test_a_restart_mid_shot_keeps_an_incomplete_record_counted_once(
         assert [item["id"] for item in listed["shots"]] == [shot_id]
         record = (await action(restarted, "get_shot", shot_id=shot_id))["record"]
         assert len(record["samples"]["t"]) == kept
+        shown = restarted.states.get("sensor.de1_last_shot_duration")
+        assert shown is not None
+        assert float(shown.state) == summary["duration"], "the Last shot sensors show it"
 
         await until_idle(restarted, freezer, proxy, device)  # the rest of that shot
         assert (await action(restarted, "list_shots"))["total"] == 1, "counted once"
