@@ -24,23 +24,10 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 from emulator.de1 import State, Substate
 from emulator.proxy import VirtualProxy
 
-from .common import assert_no_errors
+from .common import assert_no_errors, is_token_rotation
 from .espresso import advance, call, connected_de1, entity_id, link_of, run
 
 type Writes = dict[str, list[datetime]]
-
-
-def _token_rotated(event: Event) -> bool:
-    """Home Assistant's image platform renews an image's access token every 5 minutes.
-
-    (The image's state and picture stay; that write is the platform's, not the machine's.)
-    """
-    old, new = event.data["old_state"], event.data["new_state"]
-    if old is None or new is None or old.state != new.state:
-        return False
-    token = {"access_token", "entity_picture"}
-    kept = {key: value for key, value in old.attributes.items() if key not in token}
-    return kept == {key: value for key, value in new.attributes.items() if key not in token}
 
 
 def _count_writes(hass: HomeAssistant, entry: MockConfigEntry) -> Writes:
@@ -53,7 +40,7 @@ def _count_writes(hass: HomeAssistant, entry: MockConfigEntry) -> Writes:
 
     @callback
     def written(event: Event) -> None:
-        if event.data["entity_id"] in ours and not _token_rotated(event):
+        if event.data["entity_id"] in ours and not is_token_rotation(event.data):
             writes[event.data["entity_id"]].append(event.time_fired)
 
     hass.bus.async_listen(EVENT_STATE_CHANGED, written)
