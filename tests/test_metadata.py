@@ -383,10 +383,13 @@ class Code:
         self.module_of: dict[ast.AST, str] = {}
         self.parent: dict[ast.AST, ast.AST] = {}
         self.imports: dict[str, dict[str, tuple[str, str]]] = {}
+        # every node by its exact type and module, walked once (``nodes`` is asked often)
+        self._by_type: dict[tuple[str, type[ast.AST]], list[ast.AST]] = defaultdict(list)
         for name, (text, package) in sources.items():
             tree = self.modules[name] = ast.parse(text)
             for node in ast.walk(tree):
                 self.module_of[node] = name
+                self._by_type[name, type(node)].append(node)
                 for child in ast.iter_child_nodes(node):
                     self.parent[child] = node
             self.imports[name] = self._imports(name if package else name.rpartition(".")[0], tree)
@@ -412,9 +415,9 @@ class Code:
         return found
 
     def nodes(self, kind: type[ast.AST], module: str | None = None) -> Iterator[Any]:
-        for name, tree in self.modules.items():
+        for name in self.modules:
             if module is None or name == module:
-                yield from (node for node in ast.walk(tree) if isinstance(node, kind))
+                yield from self._by_type.get((name, kind), ())
 
     def definitions(self, module: str, name: str) -> list[ast.AST]:
         """What ``name`` at the top of ``module`` is: functions, classes, assigned values."""
