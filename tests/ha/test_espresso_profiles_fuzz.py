@@ -44,13 +44,22 @@ def weighted(*choices: tuple[int, st.SearchStrategy[Any]]) -> st.SearchStrategy[
 
 @st.composite
 def mutated_profile(draw: st.DrawFn) -> Any:
-    return draw(mutated(EASY_BLOOMING))  # type: ignore[call-arg]
+    # what YAML or a template can give: no integer beyond what text holds (4300 digits)
+    return draw(mutated(EASY_BLOOMING, yaml_values))  # type: ignore[call-arg]
+
+
+def as_text(value: Any) -> str:
+    """JSON text of a drawn value (bytes have none: then text that is not a profile)."""
+    try:
+        return json.dumps(value)
+    except TypeError:
+        return '{"title": "bytes are no JSON"}'
 
 
 profile_json = weighted(
     (2, st.just(EASY_BLOOMING)),
     (4, mutated_profile()),
-    (2, mutated_profile().map(json.dumps)),
+    (2, mutated_profile().map(as_text)),
     (1, yaml_values),
 )
 tcl = weighted(
