@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from custom_components.kitchen_ble.library.brewing.alarms import AlarmBook, BrewAlarmType
@@ -62,6 +62,8 @@ floats = st.floats() | st.sampled_from([1e300, -1e300, 9e15])
     ramp=st.none() | floats,
     name=st.text(max_size=70),
 )
+# found by this test: a blank name came back from storage as "" (read back stripped)
+@example(target=0.0, hold=0.0, until=None, ramp=None, name=" ")
 def test_steps_raise_program_errors_only(
     target: float, hold: float | None, until: float | None, ramp: float | None, name: str
 ) -> None:

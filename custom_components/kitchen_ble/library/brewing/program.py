@@ -150,6 +150,8 @@ class Step:
     name: str = ""
 
     def __post_init__(self) -> None:
+        # stored names are read back stripped: a name is kept as it will be read
+        object.__setattr__(self, "name", self.name.strip())
         # the negated comparisons also reject NaN
         if not MIN_TEMPERATURE <= self.target <= MAX_TEMPERATURE:
             raise ProgramError(
