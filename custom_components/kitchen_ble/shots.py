@@ -82,6 +82,7 @@ from .library.espresso.records import (
 )
 from .library.espresso.records.annotations import FIELDS as ANNOTATION_FIELDS
 from .library.espresso.shots import GateEvent, ShotResult
+from .library.listeners import Unsubscribe
 from .profiles import get_profiles
 from .runtime import FeatureRuntime, KeyedListeners, async_load_or_set_aside, invalid, now
 from .util import espresso_state
@@ -277,6 +278,16 @@ class _Closed:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class KeptShot:
+    """A new record, archived: what the kept listeners hear."""
+
+    record: ShotRecord
+    machine: str  # the machine's address
+    device_id: str | None
+    name: str
+
+
 class ShotRuntime(FeatureRuntime):
     """The recorders of every DE1, the snapshots against restarts, the archive."""
 
@@ -289,6 +300,7 @@ class ShotRuntime(FeatureRuntime):
         self._left: list[dict[str, Any]] = []  # snapshots of an earlier run, not yet closed
         self._closing: list[_Closed] = []  # closed, being archived
         self._listeners: KeyedListeners[str, []] = KeyedListeners()
+        self._kept: list[Callable[[KeptShot], None]] = []
 
     async def async_load(self) -> None:
         await self.archive.async_load()
@@ -468,6 +480,9 @@ class ShotRuntime(FeatureRuntime):
             {"device_id": closed.device_id, "name": closed.name, **event_payload(record)},
         )
         self._listeners.notify(closed.machine)
+        kept = KeptShot(record, closed.machine, closed.device_id, closed.name)
+        for listener in list(self._kept):
+            listener(kept)
 
     def _device_id(self, link: LinkCoordinator) -> str | None:
         devices = dr.async_entries_for_config_entry(dr.async_get(self.hass), link.entry.entry_id)
@@ -479,6 +494,12 @@ class ShotRuntime(FeatureRuntime):
     def async_add_listener(self, machine: str, listener: Callable[[], None]) -> CALLBACK_TYPE:
         """``listener`` is told when a record of ``machine`` was archived (or removed)."""
         return self._listeners.async_add(machine, listener)
+
+    @callback
+    def async_add_kept_listener(self, listener: Callable[[KeptShot], None]) -> CALLBACK_TYPE:
+        """``listener`` hears every new record once it is archived (statistics, uploads)."""
+        self._kept.append(listener)
+        return Unsubscribe(self._kept, listener)
 
     def last_shot(self, machine: str) -> dict[str, Any] | None:
         """The summary of the machine's last espresso."""
