@@ -20,7 +20,9 @@ from custom_components.kitchen_ble.library.espresso.records import (
     ShotKind,
     ShotRecord,
     ShotRecorder,
+    count_on_day,
     espresso_count,
+    hour_start,
     maintenance_for_state,
     shots_per_day,
     water_used,
@@ -181,3 +183,20 @@ def test_fuzz_thresholds(data: dict[str, Any]) -> None:
         error = err
     if error is not None:
         assert set(error.placeholders) == message_placeholders(error.key)
+
+
+def test_count_on_day_in_the_local_zone() -> None:
+    plus_four = timezone(timedelta(hours=4))
+    # 2026-05-28 19:59:59, 20:00:00 and 23:00:00 UTC: 23:59:59 on the 28th in UTC+4, then
+    # midnight and 03:00 of the 29th
+    started = [1779998399.0, 1779998399.0, 1779998400.0, 1780009200.0]
+    assert count_on_day(started, date(2026, 5, 28), plus_four) == 2
+    assert count_on_day(started, date(2026, 5, 29), plus_four) == 2
+    assert count_on_day(started, date(2026, 5, 28)) == 4  # all four on the 28th in UTC
+    assert count_on_day([], date(2026, 5, 28)) == 0
+
+
+def test_hour_start() -> None:
+    assert hour_start(1780000000.0) == 1779998400.0  # 20:26:40 -> 20:00:00 UTC
+    assert hour_start(1779998400.0) == 1779998400.0
+    assert hour_start(1779998399.5) == 1779994800.0

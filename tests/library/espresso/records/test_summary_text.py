@@ -12,6 +12,7 @@ from custom_components.kitchen_ble.library.espresso.records import (
     ShotKind,
     ShotRecorder,
     ShotSummary,
+    espressos_today_text,
     logbook_text,
     parse_annotations,
     summarize,
@@ -119,3 +120,9 @@ def test_logbook_and_voice_of_the_other_kinds() -> None:
     assert voice_text(weighed) == "1.0 grams of hot water in 30 seconds"
     one = dataclasses.replace(summarize(espresso(28.0)), dose=1.0)
     assert voice_text(one).endswith("from 1 gram, 1 to 2.0")
+
+
+def test_espressos_today() -> None:
+    assert espressos_today_text(0) == "no espressos today"
+    assert espressos_today_text(1) == "1 espresso today"
+    assert espressos_today_text(3) == "3 espressos today"

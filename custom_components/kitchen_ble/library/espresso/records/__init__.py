@@ -21,7 +21,8 @@ What the Home Assistant layer calls:
   ``interpret_upload`` / ``interpret_credentials`` (what the answer means), and
   ``UploadQueue`` (stored with ``to_dict``/``from_dict``).
 * Images: ``render_shot_svg(record)``, ``render_cook_svg(session or its summary)``.
-* Statistics: ``shots_per_day``, ``espresso_count``, ``water_used``;
+* Statistics: ``shots_per_day``, ``espresso_count``, ``water_used``, ``count_on_day``,
+  ``hour_start``;
   ``MaintenanceCounters`` with ``MaintenanceThresholds`` and ``maintenance_for_state``.
 
 Every refusal is a ``RecordError`` (a ValueError) whose ``key`` and
@@ -58,7 +59,9 @@ from .stats import (
     MaintenanceCounters,
     MaintenanceDue,
     MaintenanceThresholds,
+    count_on_day,
     espresso_count,
+    hour_start,
     maintenance_for_state,
     shots_per_day,
     water_used,
@@ -66,7 +69,7 @@ from .stats import (
 from .storage import record_from_dict, record_to_dict
 from .summary import ShotSummary, summarize
 from .svg import render_svg
-from .text import logbook_text, voice_text
+from .text import espressos_today_text, logbook_text, voice_text
 from .upload_queue import JobState, UploadJob, UploadQueue
 from .visualizer_api import (
     BodyForm,
@@ -119,10 +122,13 @@ __all__ = [
     "compact_curves",
     "cook_chart",
     "cook_chart_from_summary",
+    "count_on_day",
     "credentials_check_request",
     "espresso_count",
+    "espressos_today_text",
     "event_payload",
     "export_visualizer_json",
+    "hour_start",
     "interpret_credentials",
     "interpret_upload",
     "kind_for_state",

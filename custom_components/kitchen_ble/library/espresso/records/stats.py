@@ -51,6 +51,16 @@ def shots_per_day(
     return dict(sorted(days.items()))
 
 
+def count_on_day(started: Iterable[float], day: date, zone: tzinfo = UTC) -> int:
+    """How many of the moments ``started`` (epoch seconds) fall on ``day``, local in ``zone``."""
+    return sum(1 for at in started if datetime.fromtimestamp(at, zone).date() == day)
+
+
+def hour_start(at: float) -> float:
+    """The start of the UTC hour ``at`` (epoch seconds) falls in: where hourly sums are kept."""
+    return at - at % 3600
+
+
 def espresso_count(records: Iterable[ShotRecord]) -> int:
     return sum(1 for record in unique(records) if record.kind is ShotKind.ESPRESSO)
 

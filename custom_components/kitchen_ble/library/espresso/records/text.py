@@ -4,7 +4,8 @@ Logbook: "Espresso: 36.2 g in 28 s from 18.0 g (1:2.0), Blooming". The weight
 in the cup when a scale took part, else the volume the machine poured; the
 dose and ratio when a dose is known; the profile when there is one; steam and
 flush tell their time only. Voice: "36.2 grams in 28 seconds from 18 grams,
-1 to 2.0": units spelled out, the dose without a needless ".0".
+1 to 2.0": units spelled out, the dose without a needless ".0"; and how many espressos
+a day brought ("3 espressos today").
 """
 
 from __future__ import annotations
@@ -75,3 +76,10 @@ def voice_text(summary: ShotSummary) -> str:
         if summary.ratio is not None:
             text += f", 1 to {summary.ratio:.1f}"
     return text
+
+
+def espressos_today_text(count: int) -> str:
+    """What Assist says of a day's espressos: "no espressos", "1 espresso", "3 espressos"."""
+    if count == 0:
+        return "no espressos today"
+    return f"{_plural(count, 'espresso')} today"
