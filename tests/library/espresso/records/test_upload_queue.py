@@ -123,6 +123,37 @@ def test_done_is_bounded_and_remove_forgets() -> None:
     assert not queue.remove("w")
 
 
+def test_uploads_outside_the_queue_pause_and_clear() -> None:
+    queue = UploadQueue()
+    queue.add("a", 0.0)
+    queue.add("b", 0.0)
+    queue.mark_done("a", "vz-a")  # an action uploaded it: no longer waiting, never again
+    assert queue.done == {"a": "vz-a"}
+    assert queue.due(1.0) == ["b"]
+    assert not queue.add("a", 2.0)
+    queue.mark_done("c", "vz-c")
+    queue.mark_done("a", "vz-a2")  # uploaded again: the newest last
+    assert list(queue.done.items()) == [("c", "vz-c"), ("a", "vz-a2")]
+    queue.pause("refused " * 100)
+    assert queue.paused
+    assert len(queue.pause_message) == 300
+    assert queue.due(5.0) == []
+    assert queue.clear() == 1
+    assert not queue.paused
+    assert queue.pause_message == ""
+    assert queue.jobs == {}
+    assert queue.done == {"c": "vz-c", "a": "vz-a2"}, "what was uploaded stays known"
+
+
+def test_mark_done_keeps_the_bound() -> None:
+    queue = UploadQueue()
+    for i in range(MAX_DONE + 2):
+        queue.mark_done(f"s{i}", "x" * 100)
+    assert len(queue.done) == MAX_DONE
+    assert "s0" not in queue.done
+    assert queue.done[f"s{MAX_DONE + 1}"] == "x" * 64
+
+
 def test_round_trip() -> None:
     queue = UploadQueue()
     queue.add("a", 1.0)

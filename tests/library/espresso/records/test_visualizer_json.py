@@ -18,7 +18,9 @@ from custom_components.kitchen_ble.library.espresso.records import (
     ShotKind,
     ShotRecorder,
     as_incomplete,
+    can_upload,
     export_visualizer_json,
+    is_special,
     parse_annotations,
     shot_to_visualizer,
     should_upload,
@@ -255,6 +257,28 @@ def test_which_records_are_uploaded() -> None:
     assert should_upload(dataclasses.replace(shot, profile=None))
     few = ShotRecorder(ShotKind.ESPRESSO, at=T0, wall_time=WALL).finish(T0 + 10)
     assert not should_upload(few)
+
+
+def test_cleaning_and_calibration_can_be_let_through() -> None:
+    shot = espresso(28.0)
+    for beverage in (BeverageType.CLEANING, BeverageType.CALIBRATE):
+        base = next(p for p in builtin_profiles() if p.beverage_type is BeverageType.ESPRESSO)
+        special = dataclasses.replace(
+            shot, profile=ProfileRef("x", "", dataclasses.replace(base, beverage_type=beverage))
+        )
+        assert is_special(special)
+        assert not should_upload(special)
+        assert should_upload(special, skip_special=False)
+    assert not is_special(shot)  # a reference without the profile itself
+    assert not is_special(dataclasses.replace(shot, profile=None))
+
+
+def test_which_records_can_be_uploaded_at_all() -> None:
+    """Any espresso with its series, cut short or not; nothing else (the action's rule)."""
+    assert can_upload(espresso(28.0))
+    assert can_upload(as_incomplete(espresso(28.0, finish=False), IncompleteReason.LINK_LOST))
+    assert not can_upload(dataclasses.replace(espresso(28.0), kind=ShotKind.STEAM))
+    assert not can_upload(ShotRecorder(ShotKind.ESPRESSO, at=T0, wall_time=WALL).finish(T0 + 10))
 
 
 @pytest.mark.parametrize("kind", list(ShotKind))

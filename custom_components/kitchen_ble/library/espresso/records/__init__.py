@@ -16,7 +16,8 @@ What the Home Assistant layer calls:
 * Archive: ``record_to_dict`` / ``record_from_dict`` (strict);
   ``parse_annotations`` / ``ShotAnnotations.updated`` for the user's notes, then
   ``dataclasses.replace(record, annotations=…)``.
-* Visualizer: ``should_upload``, ``export_visualizer_json`` (de1app JSON v2),
+* Visualizer: ``should_upload`` (``can_upload``, ``is_special``),
+  ``export_visualizer_json`` (de1app JSON v2),
   ``upload_request`` / ``credentials_check_request`` (an ``HttpRequest`` to send),
   ``interpret_upload`` / ``interpret_credentials`` (what the answer means), and
   ``UploadQueue`` (stored with ``to_dict``/``from_dict``).
@@ -84,7 +85,13 @@ from .visualizer_api import (
     interpret_upload,
     upload_request,
 )
-from .visualizer_json import export_visualizer_json, shot_to_visualizer, should_upload
+from .visualizer_json import (
+    can_upload,
+    export_visualizer_json,
+    is_special,
+    shot_to_visualizer,
+    should_upload,
+)
 
 __all__ = [
     "EVENT_MAX_BYTES",
@@ -119,6 +126,7 @@ __all__ = [
     "VisualizerCredentials",
     "as_incomplete",
     "backoff_delay",
+    "can_upload",
     "compact_curves",
     "cook_chart",
     "cook_chart_from_summary",
@@ -131,6 +139,7 @@ __all__ = [
     "hour_start",
     "interpret_credentials",
     "interpret_upload",
+    "is_special",
     "kind_for_state",
     "logbook_text",
     "maintenance_for_state",

@@ -145,6 +145,25 @@ class UploadQueue:
             else:
                 job.next_attempt_at = now + (outcome.retry_after or 0.0)
 
+    def mark_done(self, shot_id: str, visualizer_id: str) -> None:
+        """``shot_id`` was uploaded outside the queue (an action): it is not queued again."""
+        self.jobs.pop(shot_id, None)
+        self.done.pop(shot_id, None)  # the newest last
+        self.done[shot_id] = visualizer_id[:MAX_ID]
+        while len(self.done) > MAX_DONE:
+            del self.done[next(iter(self.done))]
+
+    def pause(self, message: str) -> None:
+        """The credentials were refused outside the queue (an action): wait for ``resume``."""
+        self.paused, self.pause_message = True, message[:MAX_MESSAGE]
+
+    def clear(self) -> int:
+        """Forget every waiting and failed shot (the account was removed); returns how many."""
+        count = len(self.jobs)
+        self.jobs.clear()
+        self.paused, self.pause_message = False, ""
+        return count
+
     def attempts_of(self, shot_id: str) -> int:
         """Attempts made so far, for ``interpret_upload(attempt=…)`` (the next is this + 1)."""
         job = self.jobs.get(shot_id)

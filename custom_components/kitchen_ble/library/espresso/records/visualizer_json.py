@@ -38,16 +38,30 @@ _KIND_TITLES: Final = {
 }
 
 
-def should_upload(record: ShotRecord, min_seconds: float = MIN_UPLOAD_SECONDS) -> bool:
-    """A complete espresso of at least ``min_seconds`` of flow, not a cleaning or calibration."""
-    profile = record.profile.profile if record.profile is not None else None
+def should_upload(
+    record: ShotRecord, min_seconds: float = MIN_UPLOAD_SECONDS, *, skip_special: bool = True
+) -> bool:
+    """A complete espresso of at least ``min_seconds`` of flow, not a cleaning or calibration.
+
+    ``skip_special=False`` lets cleaning and calibration profiles through as well.
+    """
     return (
-        record.kind is ShotKind.ESPRESSO
-        and record.status is RecordStatus.COMPLETE
-        and (profile is None or profile.beverage_type not in NOT_UPLOADED)
-        and len(flow_samples(record)) > 5  # de1app saves no history with fewer
+        record.status is RecordStatus.COMPLETE
+        and can_upload(record)
+        and not (skip_special and is_special(record))
         and summarize(record).duration >= min_seconds
     )
+
+
+def can_upload(record: ShotRecord) -> bool:
+    """An espresso (complete or cut short) with the series Visualizer needs (§3.4)."""
+    return record.kind is ShotKind.ESPRESSO and len(flow_samples(record)) > 5  # as de1app
+
+
+def is_special(record: ShotRecord) -> bool:
+    """Ran a cleaning or calibration profile (de1app's plugin uploads neither, §4.4)."""
+    profile = record.profile.profile if record.profile is not None else None
+    return profile is not None and profile.beverage_type in NOT_UPLOADED
 
 
 def _s(value: float, digits: int) -> str:
