@@ -13,11 +13,13 @@ from .const import CONF_MODEL, DOMAIN
 from .cooking import DATA_COOKING, CookingRuntime
 from .coordinator import LinkCoordinator
 from .library.devices import is_passive, model_by_id
+from .maintenance import DATA_MAINTENANCE, MaintenanceRuntime
 from .models import KitchenBleConfigEntry, KitchenBleData
 from .passive import NodeCoordinator
 from .profiles import DATA_PROFILES, ProfileRuntime
 from .scale import ScaleMonitor, is_scale
 from .services import async_setup_services
+from .shot_statistics import DATA_SHOT_STATISTICS, ShotStatistics
 from .shots import DATA_SHOTS, ShotRuntime
 from .voice import async_setup_voice, get_voice
 
@@ -33,6 +35,12 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     profiles = hass.data[DATA_PROFILES] = ProfileRuntime(hass)
     await profiles.async_load()
     shots = hass.data[DATA_SHOTS] = ShotRuntime(hass)
+    maintenance = hass.data[DATA_MAINTENANCE] = MaintenanceRuntime(hass)
+    await maintenance.async_load()
+    # both hear the records kept from now on, those closed as the shots load too
+    maintenance.async_start(shots)
+    hass.data[DATA_SHOT_STATISTICS] = ShotStatistics(hass)
+    hass.data[DATA_SHOT_STATISTICS].async_start(shots)
     await shots.async_load()
     async_setup_services(hass)
     async_setup_voice(hass)
@@ -69,6 +77,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -
         entry.async_on_unload(get_voice(hass).async_add_espresso(machine))
         entry.async_on_unload(hass.data[DATA_SHOTS].async_add_machine(machine))
         entry.async_on_unload(hass.data[DATA_PROFILES].async_add_machine(machine))
+        entry.async_on_unload(hass.data[DATA_MAINTENANCE].async_add_machine(machine))
     # only now: entities and runtimes must hear the first advertisement
     if data.link is not None:
         data.link.async_start()

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -40,6 +41,8 @@ from .espresso import (
 )
 from .library.brewing.program import Program
 from .library.devices.base import Capability, ModelInfo
+from .library.espresso.records import Maintenance
+from .maintenance import MaintenanceEntity, maintenance_entities
 from .models import KitchenBleConfigEntry
 from .scale import ScaleMonitor, has_capability, has_command, is_scale, scale_of
 from .util import espresso_state
@@ -142,6 +145,34 @@ class EspressoButton(KitchenBleEntity, ButtonEntity):
         await self.entity_description.press_fn(self.coordinator)
 
 
+# --- an espresso machine's maintenance (maintenance.py) -----------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaintenanceButtonDescription(ButtonEntityDescription):
+    """The maintenance was done: its counters start again."""
+
+    maintenance: Maintenance
+    entity_category: EntityCategory | None = EntityCategory.CONFIG
+
+
+MAINTENANCE_BUTTONS: tuple[MaintenanceButtonDescription, ...] = (
+    MaintenanceButtonDescription(
+        key="descale_done", translation_key="descale_done", maintenance=Maintenance.DESCALE
+    ),
+    MaintenanceButtonDescription(
+        key="clean_done", translation_key="clean_done", maintenance=Maintenance.CLEAN
+    ),
+)
+
+
+class MaintenanceButton(MaintenanceEntity, ButtonEntity):
+    entity_description: MaintenanceButtonDescription
+
+    async def async_press(self) -> None:
+        self.runtime.async_reset(self.coordinator.address, self.entity_description.maintenance)
+
+
 # --- a coffee scale ------------------------------------------------------------------
 
 
@@ -240,6 +271,7 @@ class ProgramButton(ProgramEntity, ButtonEntity):
 
 TABLES = (
     device_entities(EspressoButton, ESPRESSO_BUTTONS),
+    maintenance_entities(MaintenanceButton, MAINTENANCE_BUTTONS),
     device_entities(ScaleButton, SCALE_BUTTONS),
     cooking_entities(CookButton, BUTTONS),
     program_entities(program_buttons),

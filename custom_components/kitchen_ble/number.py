@@ -1,5 +1,6 @@
 """Numbers: per probe the target, the pre-alert offset, the reminder interval and a range;
-an espresso machine's settings, written to the machine and read back.
+an espresso machine's settings, written to the machine and read back, and its maintenance
+reminders.
 
 Home Assistant checks a value against the entity's minimum and maximum, but not
 against its step, and NaN passes every comparison: those are refused here with
@@ -57,6 +58,9 @@ from .library.cooking.targets import (
 from .library.devices.base import ModelInfo
 from .library.devices.de1 import De1State, MmrRegister, ShotSettings, registers
 from .library.devices.de1.driver import STEAM_TEMP_MAX, STEAM_TEMP_MIN
+from .library.espresso.records import Maintenance
+from .library.espresso.records.stats import MAX_SHOTS_THRESHOLD
+from .maintenance import THRESHOLD_FIELDS, MaintenanceEntity, maintenance_entities
 from .models import KitchenBleConfigEntry
 from .runtime import invalid
 from .scale import ScaleSettings, is_scale, scale_of, scale_state, settings_of
@@ -176,6 +180,7 @@ async def async_setup_entry(
         async_add_entities,
         probe_entities(ProbeNumber, descriptions),
         device_entities(EspressoNumber, ESPRESSO_NUMBERS),
+        maintenance_entities(MaintenanceNumber, MAINTENANCE_NUMBERS),
         device_entities(ScaleNumber, SCALE_NUMBERS),
     )
 
@@ -425,6 +430,54 @@ class EspressoNumber(KitchenBleEntity, NumberEntity):
                 max=f"{high:g}",
             )
         await self.entity_description.write_fn(self.coordinator, value)
+
+
+# --- an espresso machine's maintenance reminders (maintenance.py) -------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaintenanceNumberDescription(NumberEntityDescription):
+    """Espressos until the maintenance's repair issue; 0 turns the reminder off."""
+
+    maintenance: Maintenance
+    entity_category: EntityCategory | None = EntityCategory.CONFIG
+    mode: NumberMode = NumberMode.BOX
+    native_min_value: float = 0
+    native_max_value: float = MAX_SHOTS_THRESHOLD
+    native_step: float = 1
+
+
+MAINTENANCE_NUMBERS: tuple[MaintenanceNumberDescription, ...] = (
+    MaintenanceNumberDescription(
+        key="descale_reminder",
+        translation_key="descale_reminder",
+        maintenance=Maintenance.DESCALE,
+    ),
+    MaintenanceNumberDescription(
+        key="clean_reminder", translation_key="clean_reminder", maintenance=Maintenance.CLEAN
+    ),
+)
+
+
+class MaintenanceNumber(MaintenanceEntity, NumberEntity):
+    entity_description: MaintenanceNumberDescription
+
+    @property
+    def native_value(self) -> float:
+        field = THRESHOLD_FIELDS[self.entity_description.maintenance]
+        return float(getattr(self.thresholds, field))
+
+    def snapshot(self) -> object:
+        return self.native_value
+
+    async def async_set_native_value(self, value: float) -> None:
+        low, high = self.native_min_value, self.native_max_value
+        if not (math.isfinite(value) and low <= value <= high and value.is_integer()):
+            raise invalid(
+                "whole_number_out_of_range", value=f"{value:g}", min=f"{low:g}", max=f"{high:g}"
+            )
+        maintenance = self.entity_description.maintenance
+        self.runtime.async_set_threshold(self.coordinator.address, maintenance, int(value))
 
 
 # --- a coffee scale ------------------------------------------------------------------

@@ -61,6 +61,8 @@ from .library.devices.advertisers import NodeReading
 from .library.devices.base import Capability, ModelInfo
 from .library.devices.de1 import MODELS as ESPRESSO_MODELS
 from .library.devices.de1 import MachineState, ShotSample, Substate
+from .library.espresso.records import MaintenanceCounters
+from .maintenance import MaintenanceEntity, maintenance_entities
 from .models import KitchenBleConfigEntry
 from .passive import node_key
 from .runtime import now
@@ -471,6 +473,61 @@ class LastShotSensor(ShotEntity, SensorEntity):
         return self.native_value
 
 
+# --- an espresso machine's maintenance (maintenance.py) -----------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaintenanceSensorDescription(SensorEntityDescription):
+    """A counter since the machine's last descale or clean."""
+
+    value_fn: Callable[[MaintenanceCounters], float]
+    entity_category: EntityCategory | None = EntityCategory.DIAGNOSTIC
+    state_class: SensorStateClass | str | None = SensorStateClass.TOTAL_INCREASING
+
+
+_STEAM_TIME: dict[str, Any] = {
+    "device_class": SensorDeviceClass.DURATION,
+    "native_unit_of_measurement": UnitOfTime.SECONDS,
+    "suggested_unit_of_measurement": UnitOfTime.MINUTES,
+    "suggested_display_precision": 0,
+}
+MAINTENANCE_SENSORS: tuple[MaintenanceSensorDescription, ...] = (
+    MaintenanceSensorDescription(
+        key="shots_since_descale",
+        translation_key="shots_since_descale",
+        value_fn=lambda counters: counters.shots_since_descale,
+    ),
+    MaintenanceSensorDescription(
+        key="steam_since_descale",
+        translation_key="steam_since_descale",
+        value_fn=lambda counters: counters.steam_since_descale,
+        **_STEAM_TIME,
+    ),
+    MaintenanceSensorDescription(
+        key="shots_since_clean",
+        translation_key="shots_since_clean",
+        value_fn=lambda counters: counters.shots_since_clean,
+    ),
+    MaintenanceSensorDescription(
+        key="steam_since_clean",
+        translation_key="steam_since_clean",
+        value_fn=lambda counters: counters.steam_since_clean,
+        **_STEAM_TIME,
+    ),
+)
+
+
+class MaintenanceSensor(MaintenanceEntity, SensorEntity):
+    entity_description: MaintenanceSensorDescription
+
+    @property
+    def native_value(self) -> float:
+        return self.entity_description.value_fn(self.counters)
+
+    def snapshot(self) -> object:
+        return self.native_value
+
+
 # --- a coffee scale's readings ------------------------------------------------------
 
 GRAMS_PER_SECOND = "g/s"  # no unit constant for a mass flow in Home Assistant 2026.2
@@ -724,6 +781,7 @@ TABLES = (
     device_entities(KitchenBleSensor, SENSORS),
     device_entities(EspressoSensor, ESPRESSO_SENSORS),
     shot_entities(LastShotSensor, LAST_SHOT_SENSORS),
+    maintenance_entities(MaintenanceSensor, MAINTENANCE_SENSORS),
     device_entities(KitchenBleSensor, SCALE_SENSORS),
     probe_entities(TimeToTargetSensor, time_to_target),
     node_entities(NODE_SENSORS, node_values, NodeSensor, SensorEntityDescription),

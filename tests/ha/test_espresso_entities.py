@@ -109,6 +109,15 @@ EXPECTED = {
     ("sensor", "last_shot_ratio"): ("last_shot_ratio", None, None, None),
     ("sensor", "last_shot_stop_error"): ("last_shot_stop_error", None, "weight", "g"),
     ("image", "last_shot_chart"): ("last_shot_chart", None, None, None),
+    # maintenance (maintenance.py): counters, their resets and reminders
+    ("sensor", "shots_since_descale"): ("shots_since_descale", "diagnostic", None, None),
+    ("sensor", "steam_since_descale"): ("steam_since_descale", "diagnostic", "duration", "min"),
+    ("sensor", "shots_since_clean"): ("shots_since_clean", "diagnostic", None, None),
+    ("sensor", "steam_since_clean"): ("steam_since_clean", "diagnostic", "duration", "min"),
+    ("button", "descale_done"): ("descale_done", "config", None, None),
+    ("button", "clean_done"): ("clean_done", "config", None, None),
+    ("number", "descale_reminder"): ("descale_reminder", "config", None, None),
+    ("number", "clean_reminder"): ("clean_reminder", "config", None, None),
 }
 # Off by default: a wrong multiplier spoils every shot.
 DISABLED = {("number", "flow_calibration")}
