@@ -195,7 +195,7 @@ def test_every_config_step_is_translated() -> None:
                 steps.add(node.name.removeprefix("async_step_"))
     shown = _string_kwargs("step_id")
     assert shown <= steps
-    assert shown <= set(TRANSLATIONS["config"]["step"])
+    assert shown <= set(TRANSLATIONS["config"]["step"]) | set(TRANSLATIONS["options"]["step"])
 
 
 def test_every_entity_translation_has_an_icon_or_device_class() -> None:
@@ -921,11 +921,19 @@ def _description_keys(code: Code, call: ast.Call) -> set[str]:
     return keys
 
 
+def _flow_section(code: Code, node: ast.AST) -> str:
+    """Where a flow's texts are: "options" inside an options flow, else "config"."""
+    cls = next((a for a in code.ancestors(node) if isinstance(a, ast.ClassDef)), None)
+    bases = {ast.unparse(base) for base in cls.bases} if cls else set()
+    return "options" if bases & {"OptionsFlow", "OptionsFlowWithReload"} else "config"
+
+
 def _config_usage(code: Code, required: set[str], optional: set[str]) -> None:
-    """Steps (and their fields), errors and aborts the config flow shows."""
+    """Steps (and their fields), errors and aborts the config and options flows show."""
     module = f"{PACKAGE}.config_flow"
     for call in code.nodes(ast.Call, module):
         name = ast.unparse(call.func).rpartition(".")[2]
+        section = _flow_section(code, call)
         for keyword in call.keywords:
             if keyword.arg == "step_id":
                 function = next(a for a in code.ancestors(call) if isinstance(a, _SCOPES))
@@ -937,14 +945,14 @@ def _config_usage(code: Code, required: set[str], optional: set[str]) -> None:
                     for field in code.strings(node.args[0])
                 }
                 for step in code.strings(keyword.value):
-                    required.add(f"config.step.{step}")
-                    required |= {f"config.step.{step}.data.{field}" for field in fields}
-                    optional |= {f"config.step.{step}.data_description.{f}" for f in fields}
+                    required.add(f"{section}.step.{step}")
+                    required |= {f"{section}.step.{step}.data.{field}" for field in fields}
+                    optional |= {f"{section}.step.{step}.data_description.{f}" for f in fields}
             elif keyword.arg == "reason" and name == "async_abort":
-                required |= {f"config.abort.{reason}" for reason in code.strings(keyword.value)}
+                required |= {f"{section}.abort.{reason}" for reason in code.strings(keyword.value)}
             elif keyword.arg == "errors" and isinstance(keyword.value, ast.Dict):
                 for value in keyword.value.values:
-                    required |= {f"config.error.{error}" for error in code.strings(value)}
+                    required |= {f"{section}.error.{error}" for error in code.strings(value)}
         if name in IMPLIED_ABORTS and not any(
             keyword.arg == "raise_on_progress"
             and isinstance(keyword.value, ast.Constant)
@@ -955,7 +963,8 @@ def _config_usage(code: Code, required: set[str], optional: set[str]) -> None:
     for node in code.nodes(ast.Assign, module):
         target = node.targets[0]
         if isinstance(target, ast.Subscript) and ast.unparse(target.value) == "errors":
-            required |= {f"config.error.{error}" for error in code.strings(node.value)}
+            section = _flow_section(code, node)
+            required |= {f"{section}.error.{error}" for error in code.strings(node.value)}
     if any(
         isinstance(node.value, str) and node.value == "title_placeholders"
         for node in code.nodes(ast.Constant, module)
@@ -995,9 +1004,9 @@ _ANCHORS = [
         r"(issues\.\w+)\.(title|description|fix_flow\..+)",
         r"(services\.\w+)\.(name|description|service)",
         r"(services\.\w+\.fields\.\w+)\.(name|description)",
-        r"(config\.step\.\w+)\.(title|description)",
-        r"(config\.step\.\w+\.data(_description)?\.\w+)",
-        r"(config\.(error|abort)\.\w+)",
+        r"((config|options)\.step\.\w+)\.(title|description)",
+        r"((config|options)\.step\.\w+\.data(_description)?\.\w+)",
+        r"((config|options)\.(error|abort)\.\w+)",
         r"(config\.flow_title)",
     )
 ]
@@ -1071,6 +1080,12 @@ def test_every_translation_and_icon_is_used() -> None:
         (_drop("config.error.no_free_slot"), "config.error.no_free_slot"),
         (_drop("config.abort.already_in_progress"), "config.abort.already_in_progress"),
         (_drop("config.step.user.data.address"), "config.step.user.data.address"),
+        # the options flow: its step and fields, an OptionsError's reason, its abort
+        (_drop("options.step.init"), "options.step.init"),
+        (_drop("options.step.init.data.min_duration"), "options.step.init.data.min_duration"),
+        (_drop("options.error.password_missing"), "options.error.password_missing"),
+        (_drop("options.error.cannot_connect"), "options.error.cannot_connect"),
+        (_drop("options.abort.no_options"), "options.abort.no_options"),
         (_drop("services.get_session.fields.session_id"), "services.get_session.fields.session_id"),
     ],
 )
@@ -1095,6 +1110,8 @@ def test_a_missing_translation_fails(change: Callable[[dict[str, Any]], None], a
         ("en.json", "config.error.not_supported"),  # the flow aborts instead
         ("en.json", "config.step.user.data.name"),
         ("en.json", "config.step.reauth_confirm.description"),
+        ("en.json", "options.error.invalid_address"),
+        ("en.json", "options.step.init.data.api_token"),
         ("icons.json", "entity.sensor.probe_target.default"),
         ("icons.json", "entity.event.program_alarm.state_attributes.event_type.state.burnt"),
         ("icons.json", "services.bake.service"),

@@ -21,6 +21,7 @@ from .scale import ScaleMonitor, is_scale
 from .services import async_setup_services
 from .shot_statistics import DATA_SHOT_STATISTICS, ShotStatistics
 from .shots import DATA_SHOTS, ShotRuntime
+from .visualizer import DATA_VISUALIZER, VisualizerRuntime, async_setup_visualizer_services
 from .voice import async_setup_voice, get_voice
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -42,7 +43,10 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.data[DATA_SHOT_STATISTICS] = ShotStatistics(hass)
     hass.data[DATA_SHOT_STATISTICS].async_start(shots)
     await shots.async_load()
+    visualizer = hass.data[DATA_VISUALIZER] = VisualizerRuntime(hass)
+    await visualizer.async_load()  # after the shots: it hears the records they keep
     async_setup_services(hass)
+    async_setup_visualizer_services(hass)
     async_setup_voice(hass)
     return True
 
@@ -77,6 +81,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -
         entry.async_on_unload(get_voice(hass).async_add_espresso(machine))
         entry.async_on_unload(hass.data[DATA_SHOTS].async_add_machine(machine))
         entry.async_on_unload(hass.data[DATA_PROFILES].async_add_machine(machine))
+        entry.async_on_unload(hass.data[DATA_VISUALIZER].async_add_machine(entry))
         entry.async_on_unload(hass.data[DATA_MAINTENANCE].async_add_machine(machine))
     # only now: entities and runtimes must hear the first advertisement
     if data.link is not None:
@@ -94,6 +99,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) 
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -> None:
-    """The device is deleted: forget its probe settings (archived sessions stay)."""
+    """The device is deleted: forget its probe settings and uploads (archived records stay)."""
     if (runtime := hass.data.get(DATA_COOKING)) is not None:  # pragma: no branch - set up first
         runtime.async_forget(entry.data[CONF_ADDRESS])
+    if (visualizer := hass.data.get(DATA_VISUALIZER)) is not None:  # pragma: no branch
+        visualizer.async_forget(entry)

@@ -17,9 +17,18 @@ from homeassistant.components.bluetooth import (
     BluetoothServiceInfoBleak,
     async_discovered_service_info,
 )
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
-from homeassistant.const import CONF_ADDRESS
-from homeassistant.core import HomeAssistant
+from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.const import CONF_ADDRESS, CONF_EMAIL, CONF_PASSWORD
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
 
 from .connection import ConnectError, async_connect, async_disconnect, async_release
 from .const import CONF_MODEL, DOMAIN, SETUP_TIMEOUT_SECONDS
@@ -31,6 +40,17 @@ from .library.devices.base import (
     HandshakeError,
     ModelInfo,
     UnsupportedDeviceError,
+)
+from .visualizer import (
+    CONF_AUTO_UPLOAD,
+    CONF_MIN_DURATION,
+    CONF_SKIP_CLEANING,
+    MAX_MIN_DURATION,
+    OptionsError,
+    UploadSettings,
+    async_new_options,
+    get_visualizer,
+    is_espresso_entry,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -80,6 +100,17 @@ class KitchenBleConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a Kitchen BLE device."""
 
     VERSION = 1
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> KitchenBleOptionsFlow:
+        return KitchenBleOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        """Only an espresso machine has options (its Visualizer account)."""
+        return is_espresso_entry(config_entry)
 
     def __init__(self) -> None:
         self._discovery: BluetoothServiceInfoBleak | None = None
@@ -201,4 +232,60 @@ class KitchenBleConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_create_entry(
             title=_title(info, model),
             data={CONF_ADDRESS: info.address, CONF_MODEL: model.model_id},
+        )
+
+
+class KitchenBleOptionsFlow(OptionsFlow):
+    """An espresso machine's Visualizer account and automatic uploads.
+
+    The options are saved here (not by the flow's result) so the upload queue
+    resumes with the account that was just checked.
+    """
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        entry = self.config_entry
+        if not is_espresso_entry(entry):
+            return self.async_abort(reason="no_options")
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                found = await async_new_options(self.hass, entry.options, user_input)
+            except OptionsError as err:
+                errors[err.field] = err.reason
+            else:
+                self.hass.config_entries.async_update_entry(entry, options=found.options)
+                get_visualizer(self.hass).async_account_changed(
+                    entry, checked=found.checked, cleared=found.cleared
+                )
+                return self.async_create_entry(data=found.options)
+        settings = UploadSettings.of(entry.options)
+        email = entry.options.get(CONF_EMAIL) or ""
+        schema: Any = vol.Schema(  # the password is never shown
+            {
+                vol.Optional(CONF_EMAIL, description={"suggested_value": email}): TextSelector(
+                    TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username")
+                ),
+                vol.Optional(CONF_PASSWORD): TextSelector(
+                    TextSelectorConfig(
+                        type=TextSelectorType.PASSWORD, autocomplete="current-password"
+                    )
+                ),
+                vol.Required(CONF_AUTO_UPLOAD, default=settings.auto_upload): BooleanSelector(),
+                vol.Required(CONF_MIN_DURATION, default=settings.min_duration): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=MAX_MIN_DURATION,
+                        step=1,
+                        unit_of_measurement="s",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Required(CONF_SKIP_CLEANING, default=settings.skip_cleaning): BooleanSelector(),
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders={"name": entry.title},
         )

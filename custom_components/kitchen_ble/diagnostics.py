@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import CONF_ADDRESS
+from homeassistant.const import CONF_ADDRESS, CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
 from .brewing import get_brewing
@@ -16,8 +16,9 @@ from .library.devices.de1.registers import REGISTER_BY_ADDRESS, SERIAL_NUMBER
 from .models import KitchenBleConfigEntry
 from .passive import node_diagnostics
 from .profiles import get_profiles
+from .visualizer import get_visualizer
 
-TO_REDACT = {CONF_ADDRESS}
+TO_REDACT = {CONF_ADDRESS, CONF_EMAIL, CONF_PASSWORD}  # the Visualizer account too
 # An espresso machine's serial number names its owner to Decent: never in a bug report.
 STATE_TO_REDACT = {SERIAL_NUMBER.name, "serial_number"}
 
@@ -69,4 +70,5 @@ async def async_get_config_entry_diagnostics(
         found["brewing"] = get_brewing(hass).diagnostics(thermometer.address)
     if (machine := data.espresso) is not None:  # the profile it was given, as far as known
         found["profile"] = get_profiles(hass).diagnostics(machine)
+        found["visualizer"] = get_visualizer(hass).diagnostics(entry)
     return found
