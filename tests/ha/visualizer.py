@@ -158,8 +158,9 @@ async def fake_visualizer(
 ) -> AsyncIterator[FakeVisualizer]:
     """The fake on a local port (sockets to 127.0.0.1 only); the integration's URL points to it."""
     fake = FakeVisualizer()
+    # no access log: aiohttp's fails under a frozen clock in the 2026.10 lane
     server = TestServer(fake.app(), host="127.0.0.1")
-    await server.start_server()
+    await server.start_server(access_log=None)
     fake.url = str(server.make_url("")).rstrip("/")
     with patch.object(visualizer_module, "VISUALIZER_URL", fake.url):
         yield fake
