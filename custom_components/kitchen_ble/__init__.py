@@ -10,6 +10,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .brewing import DATA_BREWING, BrewingRuntime
 from .const import CONF_MODEL, DOMAIN
+from .control import DATA_CONTROL, ShotControlRuntime
 from .cooking import DATA_COOKING, CookingRuntime
 from .coordinator import LinkCoordinator
 from .library.devices import is_passive, model_by_id
@@ -43,6 +44,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.data[DATA_SHOT_STATISTICS] = ShotStatistics(hass)
     hass.data[DATA_SHOT_STATISTICS].async_start(shots)
     await shots.async_load()
+    control = hass.data[DATA_CONTROL] = ShotControlRuntime(hass)
+    await control.async_load()
     visualizer = hass.data[DATA_VISUALIZER] = VisualizerRuntime(hass)
     await visualizer.async_load()  # after the shots: it hears the records they keep
     async_setup_services(hass)
@@ -69,17 +72,22 @@ async def async_setup_entry(hass: HomeAssistant, entry: KitchenBleConfigEntry) -
         if is_scale(model):  # its flow, its tare and its buttons, from every sample
             data.scale = ScaleMonitor(data.link)
             entry.async_on_unload(data.scale.async_start())
+            entry.async_on_unload(hass.data[DATA_CONTROL].async_add_scale(data.link))
+    if (machine := data.espresso) is not None:  # its records and shot control, before entities
+        entry.async_on_unload(hass.data[DATA_SHOTS].async_add_machine(machine))
+        # after the recorder: the controller's gates and result go to the open record
+        entry.async_on_unload(hass.data[DATA_CONTROL].async_add_machine(machine))
     await hass.config_entries.async_forward_entry_setups(entry, data.platforms)
     brewing = hass.data[DATA_BREWING]
     if (thermometer := data.cooking) is not None:  # its probes: cooking, voice, brewing
         entry.async_on_unload(hass.data[DATA_COOKING].async_add_thermometer(thermometer))
         entry.async_on_unload(get_voice(hass).async_add_thermometer(thermometer))
         entry.async_on_unload(brewing.async_add_thermometer(thermometer))
+        entry.async_on_unload(hass.data[DATA_CONTROL].async_add_thermometer(thermometer))
     if data.node is not None and data.brewing_source is not None:  # its temperature
         entry.async_on_unload(brewing.async_add_node(data.node))
     if (machine := data.espresso) is not None:  # what Assist answers about it
         entry.async_on_unload(get_voice(hass).async_add_espresso(machine))
-        entry.async_on_unload(hass.data[DATA_SHOTS].async_add_machine(machine))
         entry.async_on_unload(hass.data[DATA_PROFILES].async_add_machine(machine))
         entry.async_on_unload(hass.data[DATA_VISUALIZER].async_add_machine(entry))
         entry.async_on_unload(hass.data[DATA_MAINTENANCE].async_add_machine(machine))

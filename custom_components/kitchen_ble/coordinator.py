@@ -95,6 +95,8 @@ class LinkCoordinator:
         self.rssi: int | None = None
         self.last_error: str | None = None
         self.connect_count = 0
+        # released for a while by the integration itself (a paired scale while its machine sleeps)
+        self.lent = False
         self._listeners: list[CALLBACK_TYPE] = []
         self._sample_listeners: list[SampleListener] = []
         self._gatt_lock = asyncio.Lock()
@@ -130,6 +132,11 @@ class LinkCoordinator:
     def hold_connection(self) -> bool:
         """Whether the user wants the integration to hold the device."""
         return bool(self.entry.options.get(OPTION_HOLD_CONNECTION, True))
+
+    @property
+    def takes_device(self) -> bool:
+        """Whether the integration connects now: the user's wish, unless the device is lent."""
+        return self.hold_connection and not self.lent
 
     @cached_property
     def device_info(self) -> DeviceInfo:
@@ -183,7 +190,7 @@ class LinkCoordinator:
 
     @callback
     def _async_check_first_link(self, _now: Any) -> None:
-        if not self.available and self.hold_connection and not self._reported_lost:
+        if not self.available and self.takes_device and not self._reported_lost:
             _LOGGER.info(
                 "%s (%s) is unavailable%s", self.entry.title, self.address, self._lost_hint
             )
@@ -212,7 +219,21 @@ class LinkCoordinator:
         self.hass.config_entries.async_update_entry(
             self.entry, options={**self.entry.options, OPTION_HOLD_CONNECTION: hold}
         )
-        if hold:
+        await self._async_take_or_release()
+
+    async def async_lend(self, lent: bool) -> None:
+        """Let the device go for a while (its phone app may have it), or take it back.
+
+        The user's Keep connected stays as it is: a device lent and then taken back
+        is connected again only where the user wants it held.
+        """
+        if lent == self.lent:
+            return
+        self.lent = lent
+        await self._async_take_or_release()
+
+    async def _async_take_or_release(self) -> None:
+        if self.takes_device:
             self._retry_after = 0.0
             self._acted_on = None
             self._async_watch_presence()
@@ -255,7 +276,7 @@ class LinkCoordinator:
         if (
             self.connected
             or self._stopping
-            or not self.hold_connection
+            or not self.takes_device
             or (self._connect_task is not None and not self._connect_task.done())
             or bluetooth.MONOTONIC_TIME() < self._retry_after
         ):

@@ -31,6 +31,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_call_later
 
 from .const import DOMAIN
+from .control import get_control
 from .coordinator import LinkCoordinator
 from .library.devices.base import DeviceKind, ModelInfo, SerialGattClient
 from .library.devices.de1 import (
@@ -43,6 +44,7 @@ from .library.devices.de1 import (
     registers,
 )
 from .library.devices.de1.states import FLOW_STATES, MAINTENANCE_STATES
+from .library.espresso.shots import StartRefusal
 from .models import KitchenBleData
 from .profiles import get_profiles
 from .util import espresso_driver, espresso_state
@@ -82,6 +84,11 @@ _START_ERRORS: Final = {
     ASLEEP_REASON: "start_asleep",
     BUSY: "start_busy",
     STATE_UNKNOWN: "start_state_unknown",
+}
+
+_REFUSAL_ERRORS: Final = {
+    StartRefusal.NO_SCALE: "start_no_scale",
+    StartRefusal.SCALE_NOT_CONNECTED: "start_scale_not_connected",
 }
 
 
@@ -171,6 +178,10 @@ async def async_start(link: LinkCoordinator, target: MachineState) -> None:
             raise _error(link, _START_ERRORS.get(reason, "start_busy"))
         if target is MachineState.ESPRESSO and get_profiles(link.hass).upload_cut_off(link):
             raise _error(link, "start_profile_incomplete")  # the machine holds a mix of frames
+        if target is MachineState.ESPRESSO and (
+            refusal := get_control(link.hass).start_refusal(link)
+        ):
+            raise _error(link, _REFUSAL_ERRORS.get(refusal, "start_no_scale"))  # wants a scale
         await driver.async_request_state(gatt, target)
         try:
             await driver.async_wait_for_state(

@@ -12,6 +12,7 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .brewing import BrewingRuntime
+from .control import ControlEntity, control_entities
 from .entity import (
     CookingEntity,
     KitchenBleEntity,
@@ -29,6 +30,7 @@ from .library.brewing.program import Program
 from .library.cooking.alerts import Alert, AlertType
 from .library.devices.base import Capability
 from .library.devices.scale import ButtonPress, ScaleButton
+from .library.espresso.shots import Gate, GateEvent
 from .models import KitchenBleConfigEntry
 from .scale import has_capability, scale_of
 from .util import user_temperature
@@ -149,12 +151,45 @@ class ProgramAlarmEvent(ProgramEntity, EventEntity):
         self.async_write_ha_state()
 
 
+# --- an espresso machine's shot gates -------------------------------------------------
+
+SHOT_GATE = EventEntityDescription(
+    key="shot_gate",
+    translation_key="shot_gate",
+    event_types=[gate.value for gate in Gate],
+    # Off by default: eight states a shot would be eight logbook lines; automations use
+    # the kitchen_ble_shot_gate event, and the shot record keeps the gates.
+    entity_registry_enabled_default=False,
+)
+
+
+class ShotGateEvent(ControlEntity, EventEntity):
+    """Fires at every gate of a shot sequence (de1.md §9.3)."""
+
+    always_available = True
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.runtime.async_add_gate_listener(self.coordinator.address, self._async_gate)
+        )
+
+    def snapshot(self) -> object:
+        return None  # written by its gates only
+
+    @callback
+    def _async_gate(self, event: GateEvent) -> None:
+        self._trigger_event(event.gate.value, {"mode": event.mode.name.lower()})
+        self.async_write_ha_state()
+
+
 # --- the platform ---------------------------------------------------------------------
 
 TABLES = (
     probe_entities(ProbeAlertEvent, descriptions),
     program_entities(program_events),
     device_entities(ScaleButtonEvent, [SCALE_BUTTON_EVENT]),
+    control_entities(ShotGateEvent, (SHOT_GATE,)),
 )
 
 

@@ -23,6 +23,7 @@ from homeassistant.components.number import (
 from homeassistant.const import (
     EntityCategory,
     UnitOfLength,
+    UnitOfMass,
     UnitOfTemperature,
     UnitOfTime,
     UnitOfVolume,
@@ -31,6 +32,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .control import ControlEntity, control_entities
 from .coordinator import LinkCoordinator
 from .entity import (
     CookingEntity,
@@ -169,6 +171,100 @@ def descriptions(n: int) -> tuple[ProbeNumberDescription, ...]:
     )
 
 
+# --- an espresso machine's shot control ----------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ControlNumberDescription(NumberEntityDescription):
+    """A target of the machine's shot control (0: off), kept by Home Assistant."""
+
+    setting: str
+    entity_category: EntityCategory | None = EntityCategory.CONFIG
+    mode: NumberMode = NumberMode.BOX
+
+
+CONTROL_NUMBERS = (
+    ControlNumberDescription(
+        key="target_weight",
+        translation_key="target_weight",
+        setting="target_weight",
+        entity_category=None,
+        native_min_value=0.0,
+        native_max_value=200.0,
+        native_step=0.1,
+        device_class=NumberDeviceClass.WEIGHT,
+        native_unit_of_measurement=UnitOfMass.GRAMS,
+    ),
+    ControlNumberDescription(
+        key="target_volume",
+        translation_key="target_volume",
+        setting="target_volume",
+        native_min_value=0.0,
+        native_max_value=500.0,
+        native_step=1.0,
+        device_class=NumberDeviceClass.VOLUME,
+        native_unit_of_measurement=UnitOfVolume.MILLILITERS,
+    ),
+    ControlNumberDescription(
+        key="time_limit",
+        translation_key="time_limit",
+        setting="time_limit",
+        native_min_value=0.0,
+        native_max_value=300.0,
+        native_step=1.0,
+        device_class=NumberDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+    ),
+    ControlNumberDescription(
+        key="hot_water_weight",
+        translation_key="hot_water_weight",
+        setting="hot_water_weight",
+        native_min_value=0.0,
+        native_max_value=500.0,
+        native_step=1.0,
+        device_class=NumberDeviceClass.WEIGHT,
+        native_unit_of_measurement=UnitOfMass.GRAMS,
+    ),
+    ControlNumberDescription(
+        key="milk_target",
+        translation_key="milk_target",
+        setting="milk_target",
+        native_min_value=20.0,
+        native_max_value=90.0,
+        native_step=1.0,
+        device_class=NumberDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+    ),
+)
+
+
+class ControlNumber(ControlEntity, NumberEntity):
+    """A shot-control target; Target weight and volume show the profile's until changed."""
+
+    entity_description: ControlNumberDescription
+    always_available = True  # kept here, not on the machine
+
+    @property
+    def native_value(self) -> float:
+        setting = self.entity_description.setting
+        weight, volume = self.runtime.targets(self.coordinator)
+        targets = {"target_weight": weight, "target_volume": volume}
+        if setting in targets:
+            return round(targets[setting], 1)
+        return float(getattr(self.runtime.settings(self.coordinator), setting))
+
+    def snapshot(self) -> object:
+        return self.native_value
+
+    async def async_set_native_value(self, value: float) -> None:
+        low, high = self.native_min_value, self.native_max_value
+        if not (math.isfinite(value) and low <= value <= high):  # NaN passes Home Assistant
+            raise invalid(
+                "number_out_of_range", value=f"{value:g}", min=f"{low:g}", max=f"{high:g}"
+            )
+        self.runtime.async_change(self.coordinator, **{self.entity_description.setting: value})
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: KitchenBleConfigEntry,
@@ -182,6 +278,7 @@ async def async_setup_entry(
         device_entities(EspressoNumber, ESPRESSO_NUMBERS),
         maintenance_entities(MaintenanceNumber, MAINTENANCE_NUMBERS),
         device_entities(ScaleNumber, SCALE_NUMBERS),
+        control_entities(ControlNumber, CONTROL_NUMBERS),
     )
 
 

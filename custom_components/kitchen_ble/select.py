@@ -11,6 +11,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .control import AUTO, NO_PROBE, ControlEntity, control_entities
 from .coordinator import LinkCoordinator
 from .entity import (
     CookingEntity,
@@ -159,6 +160,64 @@ class ScaleAutoOffSelect(KitchenBleEntity, SelectEntity):
         await scale_of(self.coordinator).async_command("async_set_auto_off", minutes)
 
 
+# --- an espresso machine's shot control ----------------------------------------------
+
+# The options named here are the fixed ones; the entities add every scale or probe.
+SHOT_SCALE = SelectEntityDescription(
+    key="shot_scale",
+    translation_key="shot_scale",
+    entity_category=EntityCategory.CONFIG,
+    options=[AUTO],
+)
+MILK_THERMOMETER = SelectEntityDescription(
+    key="milk_thermometer",
+    translation_key="milk_thermometer",
+    entity_category=EntityCategory.CONFIG,
+    options=[NO_PROBE],
+)
+
+
+class ShotScaleSelect(ControlEntity, SelectEntity):
+    """The scale the machine stops by: a configured one, or whichever is connected."""
+
+    always_available = True  # a choice kept here, not on the machine
+
+    @property
+    def options(self) -> list[str]:
+        return list(self.runtime.scale_options())
+
+    @property
+    def current_option(self) -> str | None:
+        return self.runtime.scale_option(self.coordinator)
+
+    def snapshot(self) -> object:
+        return (self.current_option, tuple(self.options))
+
+    async def async_select_option(self, option: str) -> None:
+        self.runtime.async_change(self.coordinator, scale=self.runtime.scale_options()[option])
+
+
+class MilkThermometerSelect(ControlEntity, SelectEntity):
+    """The probe in the milk pitcher: steam stops when the milk will reach its target."""
+
+    always_available = True
+
+    @property
+    def options(self) -> list[str]:
+        return list(self.runtime.probe_options())
+
+    @property
+    def current_option(self) -> str | None:
+        return self.runtime.probe_option(self.coordinator)
+
+    def snapshot(self) -> object:
+        return (self.current_option, tuple(self.options))
+
+    async def async_select_option(self, option: str) -> None:
+        probe = self.runtime.probe_options()[option]
+        self.runtime.async_change(self.coordinator, milk_probe=None if probe == NO_PROBE else probe)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: KitchenBleConfigEntry,
@@ -172,6 +231,8 @@ async def async_setup_entry(
         device_entities(SteamPurgeModeSelect, [STEAM_PURGE_MODE]),
         device_entities(ProfileSelect, [PROFILE]),
         device_entities(ScaleAutoOffSelect, [SCALE_AUTO_OFF]),
+        control_entities(ShotScaleSelect, (SHOT_SCALE,)),
+        control_entities(MilkThermometerSelect, (MILK_THERMOMETER,)),
     )
 
 

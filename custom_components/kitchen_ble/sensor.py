@@ -39,6 +39,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util.unit_conversion import TemperatureConverter
 
 from .brewing import BrewingRuntime
+from .control import STOP_REASONS, ControlEntity, control_entities
 from .coordinator import LinkCoordinator
 from .entity import (
     CookingEntity,
@@ -777,10 +778,49 @@ class ProgramSensor(ProgramEntity, SensorEntity):
 
 # --- the platform ---------------------------------------------------------------------
 
+# --- an espresso machine's shot control ----------------------------------------------
+
+STOP_REASON = SensorEntityDescription(
+    key="stop_reason",
+    translation_key="stop_reason",
+    device_class=SensorDeviceClass.ENUM,
+    options=STOP_REASONS,
+)
+
+
+class StopReasonSensor(ControlEntity, SensorEntity):
+    """How the last flow ended (weight, volume, time, milk temperature, the machine)."""
+
+    always_available = True  # history of the last flow
+
+    @property
+    def native_value(self) -> str | None:
+        result = self.runtime.result(self.coordinator)
+        return None if result is None or result.stop_reason is None else result.stop_reason.value
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        result = self.runtime.result(self.coordinator)
+        if result is None:
+            return {}
+        return {
+            "mode": result.mode.name.lower(),
+            "fallback": None if result.fallback is None else result.fallback.value,
+            "target_weight": result.target_weight,
+            "final_weight": None if result.final_weight is None else round(result.final_weight, 1),
+            "stop_error": None if result.stop_error is None else round(result.stop_error, 1),
+            "pour_volume": round(result.pour_volume, 1),  # mL after the pre-infusion
+        }
+
+    def snapshot(self) -> object:
+        return (self.native_value, tuple(self.extra_state_attributes.items()))
+
+
 TABLES = (
     device_entities(KitchenBleSensor, SENSORS),
     device_entities(EspressoSensor, ESPRESSO_SENSORS),
     shot_entities(LastShotSensor, LAST_SHOT_SENSORS),
+    control_entities(StopReasonSensor, (STOP_REASON,)),
     maintenance_entities(MaintenanceSensor, MAINTENANCE_SENSORS),
     device_entities(KitchenBleSensor, SCALE_SENSORS),
     probe_entities(TimeToTargetSensor, time_to_target),

@@ -32,6 +32,7 @@ Actions: ``list_shots``, ``get_shot``, ``annotate_shot``, ``delete_shot``,
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
@@ -94,6 +95,10 @@ DATA_SHOTS: Final[HassKey[ShotRuntime]] = HassKey(f"{DOMAIN}_shots")
 # The running record reaches the store at most this long after its last sample:
 # what a stop or crash of Home Assistant can cost.
 SNAPSHOT_SECONDS: Final = 5.0
+# A record stays open this long after its flow state ends, for the drops still falling
+# into the cup; the shot controller's result (3 s of last drops, de1.md §9.3) closes it
+# sooner.
+LAST_DROPS_SECONDS: Final = 4.0
 INDEX_KEY: Final = f"{DOMAIN}.shot_index"
 INDEX_VERSION: Final = 1
 INDEX_SAVE_DELAY: Final = 1.0
@@ -258,6 +263,7 @@ class _Machine:
     # after a drop (or before the first link) a sequence under way is not a new record
     wait_for_rest: bool = True
     last_info: object = None
+    closing: asyncio.TimerHandle | None = None  # the flow ended: closed once its drops are in
 
 
 @dataclass(slots=True)
@@ -323,7 +329,7 @@ class ShotRuntime(FeatureRuntime):
                     _Closed(
                         machine.recorder.snapshot(),
                         address,
-                        self._device_id(machine.link),
+                        self.device_id(machine.link),
                         machine.link.entry.title,
                     ).to_dict()
                 )
@@ -353,12 +359,14 @@ class ShotRuntime(FeatureRuntime):
         def remove() -> None:
             unsub_state()
             unsub_sample()
+            if machine.closing is not None:  # the flow was over: complete
+                self._async_close(machine, self.hass.loop.time(), None)
             if machine.recorder is not None:  # kept as a snapshot, closed when it is back
                 self._left.append(
                     _Closed(
                         machine.recorder.snapshot(),
                         link.address,
-                        self._device_id(link),
+                        self.device_id(link),
                         link.entry.title,
                     ).to_dict()
                 )
@@ -385,10 +393,12 @@ class ShotRuntime(FeatureRuntime):
     @callback
     def apply_result(self, link: LinkCoordinator, result: ShotResult) -> bool:
         """The shot controller's result (stop reason, target, error); False when none is open."""
-        recorder = self.recording(link)
-        if recorder is None:
+        machine = self._machines.get(link.address)
+        if machine is None or machine.recorder is None:
             return False
-        recorder.apply_result(result)
+        machine.recorder.apply_result(result)
+        if machine.closing is not None:  # the sequence is complete, its last drops in
+            self._async_close(machine, self.hass.loop.time(), None)
         return True
 
     @callback
@@ -397,7 +407,7 @@ class ShotRuntime(FeatureRuntime):
             return  # pragma: no cover - a DE1's driver reports nothing else
         at = self.hass.loop.time()
         self._async_observe(machine, at)
-        if machine.recorder is not None:
+        if machine.recorder is not None and machine.closing is None:  # not the machine at rest
             machine.recorder.add_sample(sample, at)
             self._saver.async_save(SNAPSHOT_SECONDS)
 
@@ -406,8 +416,9 @@ class ShotRuntime(FeatureRuntime):
         """Start, feed or close the machine's record from its link and StateInfo."""
         link = machine.link
         if not link.connected:
-            if machine.recorder is not None:
-                self._async_close(machine, at, IncompleteReason.LINK_LOST)
+            if machine.recorder is not None:  # after the flow: complete, its drops are lost
+                reason = None if machine.closing is not None else IncompleteReason.LINK_LOST
+                self._async_close(machine, at, reason)
             machine.wait_for_rest = True
             machine.last_info = None
             return
@@ -416,10 +427,19 @@ class ShotRuntime(FeatureRuntime):
             return
         machine.last_info = info
         kind = kind_for_state(info.state)
-        if machine.recorder is not None and kind is not machine.kind:
-            self._async_close(machine, at, None)
+        if (
+            machine.recorder is not None
+            and kind is not None
+            and (kind is not machine.kind or machine.closing is not None)
+        ):
+            self._async_close(machine, at, None)  # another flow began
         if kind is None:
             machine.wait_for_rest = False
+            if machine.recorder is not None and machine.closing is None:
+                # the last drops still fall: closed by the controller's result, or then
+                machine.closing = self.hass.loop.call_later(
+                    LAST_DROPS_SECONDS, self._async_close_due, machine
+                )
             return
         if machine.recorder is None:
             if machine.wait_for_rest:
@@ -431,12 +451,21 @@ class ShotRuntime(FeatureRuntime):
         self._saver.async_save(SNAPSHOT_SECONDS)
 
     @callback
+    def _async_close_due(self, machine: _Machine) -> None:
+        machine.closing = None
+        if machine.recorder is not None:
+            self._async_close(machine, self.hass.loop.time(), None)
+
+    @callback
     def _async_close(self, machine: _Machine, at: float, reason: IncompleteReason | None) -> None:
+        if machine.closing is not None:
+            machine.closing.cancel()
+            machine.closing = None
         recorder, machine.recorder = machine.recorder, None
         assert recorder is not None
         record = recorder.finish(at) if reason is None else recorder.abandon(reason, at)
         link = machine.link
-        closed = _Closed(record, link.address, self._device_id(link), link.entry.title)
+        closed = _Closed(record, link.address, self.device_id(link), link.entry.title)
         self._closing.append(closed)
         self.async_save_soon()
         self.hass.async_create_task(self._async_keep(closed), f"{DOMAIN} archive shot")
@@ -484,7 +513,7 @@ class ShotRuntime(FeatureRuntime):
         for listener in list(self._kept):
             listener(kept)
 
-    def _device_id(self, link: LinkCoordinator) -> str | None:
+    def device_id(self, link: LinkCoordinator) -> str | None:
         devices = dr.async_entries_for_config_entry(dr.async_get(self.hass), link.entry.entry_id)
         return devices[0].id if devices else None
 

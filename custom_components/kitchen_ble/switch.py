@@ -13,6 +13,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .control import ControlEntity, control_entities
 from .coordinator import LinkCoordinator
 from .entity import (
     CookingEntity,
@@ -116,6 +117,42 @@ class EspressoSwitch(KitchenBleEntity, SwitchEntity):
         await self.entity_description.turn_fn(self.coordinator, False)
 
 
+# --- an espresso machine's shot control ----------------------------------------------
+
+CONTROL_SWITCHES = (
+    # Tare the scale as a shot begins (off: tare it by hand; a scale not at zero then
+    # means the shot stops by volume).
+    SwitchEntityDescription(
+        key="auto_tare", translation_key="auto_tare", entity_category=EntityCategory.CONFIG
+    ),
+    # Refuse to start an espresso without a paired, connected scale.
+    SwitchEntityDescription(
+        key="scale_required",
+        translation_key="scale_required",
+        entity_category=EntityCategory.CONFIG,
+    ),
+)
+
+
+class ControlSwitch(ControlEntity, SwitchEntity):
+    """A shot-control option, kept by Home Assistant."""
+
+    always_available = True
+
+    @property
+    def is_on(self) -> bool:
+        return bool(getattr(self.runtime.settings(self.coordinator), self.entity_description.key))
+
+    def snapshot(self) -> object:
+        return self.is_on
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        self.runtime.async_change(self.coordinator, **{self.entity_description.key: True})
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        self.runtime.async_change(self.coordinator, **{self.entity_description.key: False})
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: KitchenBleConfigEntry,
@@ -130,6 +167,7 @@ async def async_setup_entry(
         device_entities(EspressoSwitch, ESPRESSO_SWITCHES),
         device_entities(ScaleBeepSwitch, [SCALE_BEEP]),
         probe_entities(RangeAlarmSwitch, range_alarm),
+        control_entities(ControlSwitch, CONTROL_SWITCHES),
     )
 
 

@@ -150,3 +150,20 @@ async def run(
         return await action
     finally:
         await settle(hass)
+
+
+async def set_number(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    proxy: VirtualProxy,
+    device: DE1Device,
+    key: str,
+    value: float,
+) -> None:
+    """Set one of the machine's numbers, letting time pass while it is written."""
+    await run(
+        hass,
+        freezer,
+        proxy,
+        call(hass, "number", "set_value", entity_id(hass, device, "number", key), value=value),
+    )

@@ -45,7 +45,8 @@ async def until_idle(
         assert waited < limit, f"still {device.state} after {limit} s"
         await advance(hass, freezer, proxy, 1.0)
         waited += 1.0
-    await advance(hass, freezer, proxy, 1.0)  # the last StateInfo reaches the recorder
+    # the last StateInfo reaches the recorder, which closes once the last drops are in (3 s)
+    await advance(hass, freezer, proxy, 4.0)
     return waited
 
 

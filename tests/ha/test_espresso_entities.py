@@ -118,9 +118,22 @@ EXPECTED = {
     ("button", "clean_done"): ("clean_done", "config", None, None),
     ("number", "descale_reminder"): ("descale_reminder", "config", None, None),
     ("number", "clean_reminder"): ("clean_reminder", "config", None, None),
+    # shot control (control.py): kept by Home Assistant, so there while the machine is away
+    ("select", "shot_scale"): ("shot_scale", "config", None, None),
+    ("number", "target_weight"): ("target_weight", None, "weight", "g"),
+    ("number", "target_volume"): ("target_volume", "config", "volume", "mL"),
+    ("number", "time_limit"): ("time_limit", "config", "duration", "s"),
+    ("number", "hot_water_weight"): ("hot_water_weight", "config", "weight", "g"),
+    ("switch", "auto_tare"): ("auto_tare", "config", None, None),
+    ("switch", "scale_required"): ("scale_required", "config", None, None),
+    ("select", "milk_thermometer"): ("milk_thermometer", "config", None, None),
+    ("number", "milk_target"): ("milk_target", "config", "temperature", "°C"),
+    ("sensor", "stop_reason"): ("stop_reason", None, "enum", None),
+    ("event", "shot_gate"): ("shot_gate", None, None, None),
 }
-# Off by default: a wrong multiplier spoils every shot.
-DISABLED = {("number", "flow_calibration")}
+# Off by default: a wrong multiplier spoils every shot; eight gates a shot would be eight
+# logbook lines (the kitchen_ble_shot_gate event carries them).
+DISABLED = {("number", "flow_calibration"), ("event", "shot_gate")}
 # What every connected device has besides (the link's own entities).
 LINK_ENTITIES = {
     ("binary_sensor", "connection"),
