@@ -5,6 +5,9 @@ done", "what is the target of probe 1", "is the espresso machine ready");
 custom sentences can too, with the slot ``name`` (a probe's label, "probe
 1", "espresso machine" or the machine's device name). When an assistant
 asks, only what is exposed to it is found. Answers are English.
+
+The shot history ("how was my last shot", "how many espressos today") takes
+the slot ``name`` too, but needs none: without it every machine is meant.
 """
 
 from __future__ import annotations
@@ -15,14 +18,26 @@ from typing import Any
 import voluptuous as vol
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import intent
+from homeassistant.util import dt as dt_util
 
 from .cooking import get_runtime
 from .espresso import async_set_power, is_awake
+from .library.espresso.records import (
+    ShotKind,
+    count_on_day,
+    espressos_today_text,
+    summarize,
+    voice_text,
+)
+from .shots import get_shots
 from .voice import (
     INTENT_ESPRESSO_READY,
     INTENT_ESPRESSO_WAKE,
     INTENT_ESPRESSO_WATER,
+    INTENT_ESPRESSOS_TODAY,
+    INTENT_LAST_SHOT,
     INTENT_TARGET,
     INTENT_TIME_TO_TARGET,
     VoiceEspresso,
@@ -38,6 +53,8 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
     intent.async_register(hass, EspressoWakeHandler())
     intent.async_register(hass, EspressoReadyHandler())
     intent.async_register(hass, EspressoWaterHandler())
+    intent.async_register(hass, LastShotHandler())
+    intent.async_register(hass, EspressosTodayHandler())
 
 
 def _plural(count: int, unit: str) -> str:
@@ -241,3 +258,94 @@ class EspressoWaterHandler(EspressoIntentHandler):
         return f"{machine.device_name} has {_value(state.state)} {unit} of water left.".replace(
             "  ", " "
         )
+
+
+class ShotHistoryHandler(EspressoIntentHandler):
+    """About the machines' archived shots: the slot ``name`` may be left out (every machine).
+
+    History is kept while a machine is away, so it is answered unconnected too.
+    """
+
+    def __init__(self) -> None:
+        self.platforms = {"sensor"}
+
+    @property
+    def slot_schema(self) -> dict[Any, Any]:
+        return {vol.Optional("name"): intent.non_empty_string}
+
+    async def async_history(self, hass: HomeAssistant, machine: VoiceEspresso) -> str:
+        raise NotImplementedError
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        hass = intent_obj.hass
+        slots = self.async_validate_slots(intent_obj.slots)
+        name: str | None = slots["name"]["value"] if "name" in slots else None
+        machines = get_voice(hass).find_espresso(self.intent_type, name, intent_obj.assistant)
+        if not machines:
+            called = "" if name is None else f" called {name}"
+            raise intent.IntentHandleError(f"There is no espresso machine{called}")
+        sentences = []
+        for machine in machines:
+            text = await self.async_history(hass, machine)
+            # several machines: say which is which
+            sentences.append(f"{machine.device_name}: {text}" if len(machines) > 1 else text)
+        response = intent_obj.create_response()
+        response.response_type = intent.IntentResponseType.QUERY_ANSWER
+        response.async_set_speech(" ".join(_sentence(text) for text in sentences))
+        states = [
+            s
+            for m in machines
+            if (entity_id := m.entity_ids[self.intent_type]) is not None
+            and (s := hass.states.get(entity_id)) is not None
+        ]
+        response.async_set_results(
+            success_results=[
+                intent.IntentResponseTarget(
+                    type=intent.IntentResponseTargetType.ENTITY, name=s.name, id=s.entity_id
+                )
+                for s in states
+            ]
+        )
+        response.async_set_states(states)
+        return response
+
+
+def _sentence(text: str) -> str:
+    """A sentence: its first letter capitalised, a full stop at the end."""
+    return f"{text[:1].upper()}{text[1:]}."
+
+
+class LastShotHandler(ShotHistoryHandler):
+    """The machine's last espresso in words: yield, time, dose and ratio."""
+
+    intent_type = INTENT_LAST_SHOT
+    description = "Tells how the last espresso of a Decent espresso machine went"
+
+    async def async_history(self, hass: HomeAssistant, machine: VoiceEspresso) -> str:
+        shots = get_shots(hass)
+        last = shots.last_shot(machine.link.address)
+        if last is None:
+            return "no shot recorded yet"
+        try:
+            record = await shots.archive.async_get(str(last["id"]))
+        except HomeAssistantError:  # its file is gone or damaged (get_shot says why)
+            return "I can't read the last shot"
+        return voice_text(summarize(record))
+
+
+class EspressosTodayHandler(ShotHistoryHandler):
+    """How many espressos the machine made today, in the user's time zone."""
+
+    intent_type = INTENT_ESPRESSOS_TODAY
+    description = "Tells how many espressos a Decent espresso machine made today"
+
+    async def async_history(self, hass: HomeAssistant, machine: VoiceEspresso) -> str:
+        started = [
+            float(item["started_at"])
+            for item in get_shots(hass).archive.newest_first()
+            if item.get("machine") == machine.link.address
+            and item.get("kind") == ShotKind.ESPRESSO.value
+            and isinstance(item.get("started_at"), int | float)
+        ]
+        zone = dt_util.get_default_time_zone()
+        return espressos_today_text(count_on_day(started, dt_util.now(zone).date(), zone))

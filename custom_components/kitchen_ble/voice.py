@@ -25,6 +25,13 @@ machine", "is the espresso machine ready", "how much water is left in the
 espresso machine"), by the names "espresso machine", "coffee machine" and its
 device name, each only while the entity its answer is about (Power, Ready,
 Water volume) is exposed.
+
+The machine's shot history answers too: "how was my last shot" (the last
+espresso's yield, time, dose and ratio) and "how many espressos today" (in
+the user's time zone), while the machine's Last shot yield sensor is exposed.
+These need no name: said without one they are about every machine whose
+sensor is exposed (with one DE1, that one); "how was the last shot of the
+DE1" picks one.
 """
 
 from __future__ import annotations
@@ -66,11 +73,15 @@ INTENT_TIME_TO_TARGET: Final = "KitchenBleGetTimeToTarget"
 INTENT_ESPRESSO_WAKE: Final = "KitchenBleEspressoWake"
 INTENT_ESPRESSO_READY: Final = "KitchenBleEspressoReady"
 INTENT_ESPRESSO_WATER: Final = "KitchenBleEspressoWater"
+INTENT_LAST_SHOT: Final = "KitchenBleLastShot"
+INTENT_ESPRESSOS_TODAY: Final = "KitchenBleEspressosToday"
 # what each espresso answer is about: (platform, entity key)
 ESPRESSO_ENTITIES: Final = {
     INTENT_ESPRESSO_WAKE: ("switch", "power"),
     INTENT_ESPRESSO_READY: ("binary_sensor", "ready"),
     INTENT_ESPRESSO_WATER: ("sensor", "water_volume"),
+    INTENT_LAST_SHOT: ("sensor", "last_shot_yield"),
+    INTENT_ESPRESSOS_TODAY: ("sensor", "last_shot_yield"),
 }
 ESPRESSO_NAMES: Final = ("espresso machine", "coffee machine")
 
@@ -103,6 +114,25 @@ SENTENCES: Final[dict[str, tuple[str, ...]]] = {
         f"how much water (is|is there) [left] in [the] {NAME}",
         f"how much water (has|does) [the] {NAME} [got|have] [left]",
         f"(is|does) [the] {NAME} (need|needs) (water|a refill|refilling)",
+    ),
+    INTENT_LAST_SHOT: (
+        f"how was [the] last (shot|espresso) (of|on|from) [the] {NAME}",
+        f"how did [the] last (shot|espresso) (of|on|from) [the] {NAME} (go|turn out)",
+    ),
+    INTENT_ESPRESSOS_TODAY: (
+        f"how many (espressos|shots) (did|has) [the] {NAME} (make|made|pull|pulled) today",
+        f"how many (espressos|shots) (on|from) [the] {NAME} today",
+    ),
+}
+# the sentences said without a name: about every machine whose answer's entity is exposed
+UNNAMED_SENTENCES: Final[dict[str, tuple[str, ...]]] = {
+    INTENT_LAST_SHOT: (
+        "how was (my|the) last (shot|espresso)",
+        "how did (my|the) last (shot|espresso) (go|turn out)",
+        "(tell me about|describe) (my|the) last (shot|espresso)",
+    ),
+    INTENT_ESPRESSOS_TODAY: (
+        "how many (espressos|shots) [(have|did) I (had|have|made|make|pulled|pull)] today",
     ),
 }
 
@@ -285,14 +315,15 @@ class Voice:
             )
 
     def find_espresso(
-        self, intent_type: str, name: str, assistant: str | None
+        self, intent_type: str, name: str | None, assistant: str | None
     ) -> list[VoiceEspresso]:
-        """The espresso machines called ``name`` whose answer's entity the assistant may see."""
-        wanted = spoken(name)
+        """The espresso machines called ``name`` (any without one) whose answer's entity the
+        assistant may see."""
+        wanted = None if name is None else spoken(name)
         return [
             machine
             for machine in self.espresso_machines()
-            if wanted in machine.names
+            if (wanted is None or wanted in machine.names)
             and (entity_id := machine.entity_ids[intent_type]) is not None
             and (assistant is None or async_should_expose(self.hass, assistant, entity_id))
         ]
@@ -384,11 +415,17 @@ class Voice:
             for intent_type, entity_id in machine.entity_ids.items():
                 if entity_id is not None and async_should_expose(self.hass, ASSISTANT, entity_id):
                     wanted.update((intent_type, name) for name in machine.names)
+                    if intent_type in UNNAMED_SENTENCES:
+                        wanted.add((intent_type, ""))
         return [
             {
                 "platform": ASSISTANT,
                 "id": f"{intent_type}:{name}",
-                "command": [s.replace(NAME, name) for s in SENTENCES[intent_type]],
+                "command": (
+                    [s.replace(NAME, name) for s in SENTENCES[intent_type]]
+                    if name
+                    else list(UNNAMED_SENTENCES[intent_type])
+                ),
             }
             for intent_type, name in sorted(wanted)
         ]
@@ -420,7 +457,7 @@ class Voice:
                 self.hass,
                 DOMAIN,
                 intent_type,
-                {"name": {"value": name}},
+                {"name": {"value": name}} if name else {},
                 text_input=trigger.get("sentence"),
                 context=context,
                 language=(trigger.get("user_input") or {}).get("language"),
