@@ -262,6 +262,13 @@ def _link_up(link: LinkCoordinator) -> bool:
     return link.connected and client is not None and client.is_connected
 
 
+def _builtin_entries() -> dict[str, LibraryProfile]:
+    return {
+        entry.id: entry
+        for entry in (LibraryProfile.of(p, builtin=True) for p in builtin_profiles())
+    }
+
+
 class ProfileRuntime(FeatureRuntime):
     """The profile library, and per espresso machine the profile it was given."""
 
@@ -269,10 +276,7 @@ class ProfileRuntime(FeatureRuntime):
 
     def __init__(self, hass: HomeAssistant) -> None:
         super().__init__(hass)
-        self._builtin = {
-            entry.id: entry
-            for entry in (LibraryProfile.of(p, builtin=True) for p in builtin_profiles())
-        }
+        self._builtin: dict[str, LibraryProfile] = {}  # read from files in async_load
         self._imported: dict[str, LibraryProfile] = {}
         self._kept: dict[str, Any] = {}  # stored profiles not usable now, written back as found
         self._held: dict[str, HeldRecord] = {}  # address → the last choice
@@ -284,6 +288,11 @@ class ProfileRuntime(FeatureRuntime):
         self._listeners: list[CALLBACK_TYPE] = []
 
     # --- storage -------------------------------------------------------------------
+
+    async def async_load(self) -> None:
+        """The built-in profiles (files: read off the event loop), then the stored ones."""
+        self._builtin = await self.hass.async_add_executor_job(_builtin_entries)
+        await super().async_load()
 
     def _restore(self, data: dict[str, Any]) -> None:
         profiles = data.get("profiles", {})

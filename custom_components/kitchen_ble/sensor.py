@@ -483,7 +483,7 @@ class MaintenanceSensorDescription(SensorEntityDescription):
 
     value_fn: Callable[[MaintenanceCounters], float]
     entity_category: EntityCategory | None = EntityCategory.DIAGNOSTIC
-    state_class: SensorStateClass | str | None = SensorStateClass.TOTAL_INCREASING
+    state_class: SensorStateClass | None = SensorStateClass.TOTAL_INCREASING
 
 
 _STEAM_TIME: dict[str, Any] = {

@@ -346,6 +346,7 @@ async def test_broken_parts_of_a_well_shaped_store_are_skipped_and_kept(
 ) -> None:
     assert await async_setup_component(hass, DOMAIN, {})
     runtime = type(get_profiles(hass))(hass)
+    await runtime.async_load()  # the built-in profiles; nothing stored yet
     classic = get_profiles(hass).find("Classic 9 bar")
     good = {
         "profile_id": "x",
