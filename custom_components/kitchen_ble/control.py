@@ -540,7 +540,6 @@ class ShotControlRuntime(FeatureRuntime):
             EVENT_SHOT_GATE,
             {
                 "device_id": shots.device_id(link),
-                "name": link.entry.title,
                 "gate": event.gate.value,
                 "mode": event.mode.name.lower(),
             },

@@ -230,6 +230,9 @@ class EspressoSensorDescription(KitchenBleEntityDescription, SensorEntityDescrip
     value_fn: Callable[[LinkCoordinator], EspressoValue]
     # Telemetry: rounded to this many decimals (what a person reads), with a deadband.
     decimals: int | None = None
+    # A level, not shot telemetry: the deadband holds while water flows too (the tank's
+    # surface ripples with the pump; a shot draws it down by a millimetre or two).
+    level: bool = False
     exists_fn: Callable[[ModelInfo], bool] = is_espresso_machine
 
 
@@ -339,6 +342,7 @@ ESPRESSO_SENSORS: tuple[EspressoSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfLength.MILLIMETERS,
         decimals=1,
+        level=True,
         value_fn=lambda link: espresso_state(link).water_level_mm,
     ),
     EspressoSensorDescription(  # the tank's table (de1.md §5.4), to 10 mL
@@ -348,6 +352,7 @@ ESPRESSO_SENSORS: tuple[EspressoSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfVolume.MILLILITERS,
         decimals=-1,
+        level=True,
         value_fn=lambda link: espresso_state(link).water_level_ml,
     ),
     EspressoSensorDescription(
@@ -417,7 +422,7 @@ class EspressoSensor(KitchenBleEntity, SensorEntity):
         if description.decimals is None or isinstance(reading, str):
             self._value = reading
         else:
-            flowing = espresso_state(self.coordinator).is_flowing_state
+            flowing = espresso_state(self.coordinator).is_flowing_state and not description.level
             self._shown.update(reading, description.decimals, flowing)
             self._value = self._shown.value
         return self._value

@@ -1,7 +1,7 @@
 """Compact curves for the ``shot_completed`` event, and a payload that always fits it.
 
 The recorder drops event data above 32 KiB (design §6), so the event carries
-the summary and each curve cut down to a few hundred points: the cooking
+the summary and each curve cut down to a few dozen points: the cooking
 curves' Largest-Triangle-Three-Buckets (``cooking.downsample``) picks the
 shape, and on top of it each curve keeps its own minimum and maximum and the
 points nearest each frame change and sequencer gate, the moments a reader
@@ -23,7 +23,10 @@ from .summary import summarize, temperature_of
 # 32 KiB is the recorder's limit; 2 KiB stay free for what the Home Assistant
 # layer adds to the event (device id, name, entry).
 EVENT_MAX_BYTES: Final = 30 * 1024
-POINT_STEPS: Final = (240, 180, 120, 90, 60, 40, 24, 12, 6)  # points per curve, tried in order
+# Points per curve, tried in order. The event is a preview (a notification, a card):
+# 32 points draw a shot's shape with its extremes and gates, and keep every shot's
+# recorder bytes under a fifth of naive writes; the full curve is in the archive.
+POINT_STEPS: Final = (32, 24, 12, 6)
 MAX_MARKS: Final = 40  # frame changes and gates listed in the event
 MIN_POINTS: Final = 4  # both ends, minimum and maximum
 
