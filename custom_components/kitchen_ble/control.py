@@ -80,6 +80,7 @@ NO_PROBE: Final = "no_probe"  # the Milk thermometer select: steam is not stoppe
 DEFAULT_MILK_TARGET: Final = 60.0  # °C: a latte's milk
 ASLEEP: Final = frozenset({MachineState.SLEEP, MachineState.GOING_TO_SLEEP})
 STOP_REASONS: Final = [reason.value for reason in StopReason]
+REDACTED: Final = "**REDACTED**"
 
 
 def get_control(hass: HomeAssistant) -> ShotControlRuntime:
@@ -354,10 +355,19 @@ class ShotControlRuntime(FeatureRuntime):
     def diagnostics(self, link: LinkCoordinator) -> dict[str, Any]:
         machine = self._machines[link.address]
         result = machine.result
+        settings = asdict(machine.settings)
+        # addresses name the user's devices: which scale and probe, not where they are
+        settings["scale"] = AUTO if settings["scale"] == AUTO else REDACTED
+        settings["milk_probe"] = None if settings["milk_probe"] is None else REDACTED
+        learned = machine.controller.learner.to_dict()
         return {
-            "settings": asdict(machine.settings) | {"scale": "**REDACTED**"},
+            "settings": settings,
             "scale_connected": machine.scale is not None,
-            "learner": machine.controller.learner.to_dict(),
+            "leads": [
+                {key: value for key, value in lead.items() if key != "scale"}
+                for lead in learned["leads"]
+            ],
+            "volume_ratios": learned["volume_ratios"],
             "last_result": None if result is None else _result_dict(result),
         }
 

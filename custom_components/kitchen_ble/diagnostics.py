@@ -10,6 +10,7 @@ from homeassistant.const import CONF_ADDRESS, CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
 from .brewing import get_brewing
+from .control import get_control
 from .cooking import get_runtime
 from .library.devices.de1 import De1State
 from .library.devices.de1.registers import REGISTER_BY_ADDRESS, SERIAL_NUMBER
@@ -71,4 +72,5 @@ async def async_get_config_entry_diagnostics(
     if (machine := data.espresso) is not None:  # the profile it was given, as far as known
         found["profile"] = get_profiles(hass).diagnostics(machine)
         found["visualizer"] = get_visualizer(hass).diagnostics(entry)
+        found["shot_control"] = get_control(hass).diagnostics(machine)
     return found

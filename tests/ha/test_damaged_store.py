@@ -33,6 +33,7 @@ def _stored(key: str, data: Any) -> dict[str, Any]:
         ("kitchen_ble.brewing", {"library": {"programs": []}, "runs": ["marzen_mash"]}),
         ("kitchen_ble.sessions", [{"id": "x"}]),  # the archive's index
         ("kitchen_ble.sessions", {"sessions": {"id": "x"}}),
+        ("kitchen_ble.shot_control", {"machines": ["AA:BB"]}),  # shot settings and leads
     ],
 )
 async def test_a_damaged_store_is_kept_aside_and_reported(

@@ -8,6 +8,7 @@ weight, with what is still to fall, reaches the target (de1.md §9.3).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -28,6 +29,7 @@ from .espresso import advance, attributes, call, entity_id, link_of, run, set_nu
 from .scales import link_of as scale_link
 from .scales import state as scale_state
 from .shots import SHOT_COMPLETED, action
+from .test_espresso_profiles_machine import choose
 
 GATES = [
     "sequence_start",
@@ -298,3 +300,69 @@ async def test_the_scale_select_names_every_scale_and_keeps_the_choice(
     gate = registry.async_get(entity_id(hass, device, "event", "shot_gate"))
     assert gate is not None
     assert gate.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+
+
+MOVE_ON = {
+    "title": "Move on at 15 g",
+    "author": "Kitchen BLE tests",
+    "notes": "",
+    "beverage_type": "espresso",
+    "steps": [
+        {
+            "name": "press",
+            "temperature": 92,
+            "sensor": "coffee",
+            "pump": "pressure",
+            "transition": "fast",
+            "pressure": 9,
+            "flow": 0,
+            "seconds": 60,
+            "volume": 0,
+            "weight": 15,
+        },
+        {
+            "name": "ease off",
+            "temperature": 92,
+            "sensor": "coffee",
+            "pump": "pressure",
+            "transition": "fast",
+            "pressure": 6,
+            "flow": 0,
+            "seconds": 60,
+            "volume": 0,
+        },
+    ],
+    "tank_temperature": 0,
+    "target_weight": 30,
+    "target_volume": 0,
+    "target_volume_count_start": 1,
+    "legacy_profile_type": "settings_2c",
+    "type": "advanced",
+    "lang": "en",
+    "hidden": "0",
+    "reference_file": "",
+    "changes_since_last_espresso": "",
+    "version": "2.1",
+}
+
+
+async def test_a_step_moves_on_at_its_weight(
+    hass: HomeAssistant, virtual_proxy: VirtualProxy, freezer: FrozenDateTimeFactory
+) -> None:
+    """The first step would press for 60 s; at 15 g in the cup the next one begins (§9.4)."""
+    completed = async_capture_events(hass, SHOT_COMPLETED)
+    device, _entry, scale, _scale_entry = await de1_with_scale(
+        hass, freezer, virtual_proxy, profile=None
+    )
+    await action(hass, "import_profile", json=json.dumps(MOVE_ON))
+    await choose(hass, freezer, virtual_proxy, device, "Move on at 15 g")
+    await pour(hass, freezer, virtual_proxy, device)
+    assert state(hass, device, "sensor", "stop_reason") == "weight"
+    assert scale.weight == pytest.approx(30.0, abs=2.0)
+    summary = completed[-1].data["summary"]
+    record = (await action(hass, "get_shot", shot_id=summary["id"]))["record"]
+    samples, weights = record["samples"], record["weights"]
+    moved = samples["t"][samples["frame"].index(1)]
+    assert moved - samples["t"][0] < 40, "long before the first step's 60 s"
+    cup = [w for t, w in zip(weights["t"], weights["weight"], strict=True) if t <= moved][-1]
+    assert cup == pytest.approx(15.0, abs=2.0), "the step ended at its weight"
