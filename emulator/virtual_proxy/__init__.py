@@ -27,11 +27,13 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from emulator.catalog import MODELS, OPTIONS, create_device, default_address
+from emulator.de1 import DE1Device
 from emulator.ha import async_start_proxy
 from emulator.igrill import DEFAULT_MODELS
 from emulator.passive_proxy import PassiveProxy
 from emulator.proxy import DEFAULT_SLOTS, VirtualProxy
 from emulator.scales import MODELS as SCALE_MODELS
+from emulator.scales import EmulatedScale
 
 DOMAIN = "kitchen_ble_virtual_proxy"
 DATA_PASSIVE = f"{DOMAIN}_passive"
@@ -39,19 +41,26 @@ DATA_PASSIVE = f"{DOMAIN}_passive"
 # One of each iGrill, a BlueDOT, two environment nodes (one heard through the
 # ordinary proxy, one only through a passive proxy, like a Shelly gateway), a
 # DE1 asleep and one coffee scale of each family (the Acaia with each of its
-# transports), kept awake (no auto-off) so they stay discoverable.
+# transports), kept awake (no auto-off) so they stay discoverable. The DE1's cup
+# stands on the Decent Scale: a shot pours onto it, so stopping at weight can be
+# tried in a develop instance.
 DEFAULT_DEVICES: list[dict[str, Any]] = [
     *({"model": model} for model in DEFAULT_MODELS),
     {"model": "bluedot"},
     {"model": "node"},
     {"model": "node", "passive": True},
     {"model": "de1", "awake": False},
-    *({"model": model, "auto_off": 0} for model in SCALE_MODELS),
+    *(
+        {"model": model, "auto_off": 0} | ({"under_de1": True} if model == "decent_scale" else {})
+        for model in SCALE_MODELS
+    ),
 ]
 
 
 def _model_options(device: dict[str, Any]) -> dict[str, Any]:
     allowed = OPTIONS[device["model"]] | {"model", "address", "name", "passive"}
+    if device["model"] in SCALE_MODELS:
+        allowed |= {"under_de1"}
     if unknown := set(device) - allowed:
         raise vol.Invalid(f"{device['model']} takes no option {', '.join(sorted(unknown))}")
     return device
@@ -81,6 +90,8 @@ DEVICE_SCHEMA = vol.All(
             vol.Optional("flash_write_seconds"): vol.All(vol.Coerce(float), vol.Range(min=0)),
             vol.Optional("advertise_service"): cv.boolean,
             vol.Optional("passive"): cv.boolean,
+            # a scale: the DE1s' cups stand on it (what they pour, it weighs)
+            vol.Optional("under_de1"): cv.boolean,
         }
     ),
     _model_options,
@@ -114,19 +125,29 @@ def build_proxies(conf: dict[str, Any]) -> tuple[VirtualProxy, PassiveProxy | No
     proxy = VirtualProxy(suffix=conf["suffix"], slots=conf["slots"], speed=conf["speed"])
     passive: PassiveProxy | None = None
     seen: Counter[str] = Counter()
+    machines: list[DE1Device] = []
+    cups: list[EmulatedScale] = []
     for entry in conf.get("devices") or DEFAULT_DEVICES:
         options = dict(entry)
         model = options.pop("model")
         seen[model] += 1
         address = options.pop("address", None) or default_address(model, seen[model])
         behind_passive = options.pop("passive", False)
+        under_de1 = options.pop("under_de1", False)
         device = create_device(model, address, options.pop("name", None), **options)
+        if isinstance(device, DE1Device):
+            machines.append(device)
+        elif under_de1 and isinstance(device, EmulatedScale):
+            cups.append(device)
         if behind_passive:
             if passive is None:
                 passive = PassiveProxy(suffix=f"{conf['suffix']}-passive", speed=conf["speed"])
             passive.add(device)
         else:
             proxy.add(device)
+    for machine in machines:
+        for scale in cups:
+            machine.on_pour.append(scale.receive_pour)
     return proxy, passive
 
 

@@ -75,7 +75,7 @@ def test_the_yaml_takes_a_de1_with_its_options() -> None:
                         "flash_write_seconds": 1.5,
                         "advertise_service": False,
                     },
-                    {"model": "skale2"},
+                    {"model": "skale2", "under_de1": True},
                 ]
             }
         }
@@ -88,6 +88,7 @@ def test_the_yaml_takes_a_de1_with_its_options() -> None:
     assert de1.state[0] is State.IDLE
     assert round(de1.water_level_mm) == 30
     assert scale.address == "5C:A1:E5:01:00:01"
+    assert de1.on_pour == [scale.receive_pour], "the DE1's cup stands on the scale"
 
 
 @pytest.mark.parametrize(
@@ -98,6 +99,7 @@ def test_the_yaml_takes_a_de1_with_its_options() -> None:
         {"model": "de1", "water_level": 80},
         {"model": "de1", "unit": 0},  # an iGrill's option
         {"model": "igrill_v2", "firmware": 1283},  # a DE1's option
+        {"model": "de1", "under_de1": True},  # only a scale stands under a DE1
     ],
 )
 def test_the_yaml_refuses_what_a_model_does_not_take(bad: dict[str, object]) -> None:
