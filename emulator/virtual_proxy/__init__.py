@@ -102,7 +102,10 @@ CONFIG_SCHEMA = vol.Schema(
         DOMAIN: vol.Schema(
             {
                 vol.Optional("speed", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
-                vol.Optional("interval", default=1.0): vol.All(
+                # s between the devices' steps: a tenth, so a scale's ten frames a
+                # second arrive one by one (in bursts a second apart they would look
+                # lost to the shot control), as over the air
+                vol.Optional("interval", default=0.1): vol.All(
                     vol.Coerce(float), vol.Range(min=0.1)
                 ),
                 vol.Optional("slots", default=DEFAULT_SLOTS): vol.All(int, vol.Range(min=1)),

@@ -33,7 +33,7 @@ def test_manifest() -> None:
 
 def test_schema_defaults() -> None:
     conf = virtual_proxy.CONFIG_SCHEMA({DOMAIN: {}})[DOMAIN]
-    assert conf == {"speed": 1.0, "interval": 1.0, "slots": 3, "suffix": "default"}
+    assert conf == {"speed": 1.0, "interval": 0.1, "slots": 3, "suffix": "default"}
 
 
 @pytest.mark.parametrize(
