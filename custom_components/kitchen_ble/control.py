@@ -78,6 +78,9 @@ EVENT_SHOT_GATE: Final = f"{DOMAIN}_shot_gate"
 AUTO: Final = "auto"  # the Scale select: whichever scale is connected
 NO_PROBE: Final = "no_probe"  # the Milk thermometer select: steam is not stopped by a probe
 DEFAULT_MILK_TARGET: Final = 60.0  # °C: a latte's milk
+# g: the weight before the auto-tare is the dose only in a dose's range (a cup, or the
+# last shot still standing on the scale, is none)
+DOSE: Final = (5.0, 25.0)
 ASLEEP: Final = frozenset({MachineState.SLEEP, MachineState.GOING_TO_SLEEP})
 STOP_REASONS: Final = [reason.value for reason in StopReason]
 REDACTED: Final = "**REDACTED**"
@@ -525,7 +528,7 @@ class ShotControlRuntime(FeatureRuntime):
         monitor = scale_of(scale)
         recorder = get_shots(self.hass).recording(machine.link)
         weight = getattr(scale.driver.state, "weight", None)
-        if recorder is not None and isinstance(weight, float) and weight >= 1.0:
+        if recorder is not None and isinstance(weight, float) and DOSE[0] <= weight <= DOSE[1]:
             recorder.set_dose(weight)  # what stood on the scale before the tare
 
         async def tare() -> None:

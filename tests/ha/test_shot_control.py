@@ -107,6 +107,11 @@ async def test_the_dose_is_what_stood_on_the_scale_before_the_auto_tare(
     assert summary["stop_reason"] == "weight"
     assert summary["yield"] == pytest.approx(36.0, abs=2.0), "the tare took the 18 g away"
 
+    scale.place(150.0)  # a cup: weighed, tared, and no dose
+    await advance(hass, freezer, virtual_proxy, 2.0, step=0.1)
+    await pour(hass, freezer, virtual_proxy, device)
+    assert completed[-1].data["summary"]["dose"] is None
+
 
 async def test_a_tare_never_confirmed_leaves_the_weight_stop_unarmed(
     hass: HomeAssistant, virtual_proxy: VirtualProxy, freezer: FrozenDateTimeFactory
