@@ -401,12 +401,14 @@ class ShotControlRuntime(FeatureRuntime):
         """Hot path: every weight of every scale, at the scale's full rate."""
         if not isinstance(sample, WeightSample):
             return
-        for machine in self._machines.values():
-            if machine.scale is not scale:
-                continue
-            now = self.hass.loop.time()  # the machine's samples are stamped on this clock too
-            weight = replace(sample, time=now)
-            if (recorder := get_shots(self.hass).recording(machine.link)) is not None:
+        machines = [machine for machine in self._machines.values() if machine.scale is scale]
+        if not machines:
+            return
+        # stamped once, on the clock the machine's samples are stamped on too
+        weight = replace(sample, time=self.hass.loop.time())
+        shots = get_shots(self.hass)
+        for machine in machines:
+            if (recorder := shots.recording(machine.link)) is not None:
                 recorder.add_weight(weight)
             self._async_react(machine, machine.controller.on_weight(weight))
 
